@@ -1,0 +1,7 @@
+"""Newsroom map of reported aerial strikes in the Russia-Ukraine war.
+
+The data takes one road: report text -> extraction -> geocoding -> events (GeoDataFrame)
+-> store -> query (filter, dedupe, aggregate) -> views (map, counts, tables, exports).
+"""
+
+__version__ = "0.1.0"
