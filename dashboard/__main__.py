@@ -84,12 +84,10 @@ def _progress(done: int, total: int) -> None:
 def cmd_ingest(args) -> int:
     if args.format not in (None, "text"):
         from .importers import ingest_table
-        return ingest_table(args.paths, args.format, db=args.db)
+        return ingest_table(args.paths, args.format, db=args.db, rejects=args.rejects)
     paths = pipeline.report_paths(args.paths)
-    geocode = None
-    if args.online:
-        from .geocoders import online_geocoder
-        geocode = online_geocoder()
+    from .geocoders import online_enabled, online_geocoder
+    geocode = online_geocoder() if (args.online or online_enabled()) else None
     results = []
     for i, path in enumerate(paths, start=1):
         results.append(pipeline.read_one(path, args.published, geocode=geocode))
@@ -181,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date for reports that do not give one")
     p.add_argument("--format", choices=["text", "kaggle", "acled", "auto"], default=None,
                    help="text reports (default), or a table: kaggle, acled, auto")
-    p.add_argument("--online", action="store_true", help="try online geocoding for unknown places")
+    p.add_argument("--rejects", help="folder for <file>.rejected.csv of a table (default: rejected/ beside the store)")
+    p.add_argument("--online", action="store_true", help="try online geocoding (Nominatim) for places the offline gazetteer lacks; also on with STRIKES_ONLINE_GEOCODING=1")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("export", help="write the selected events to a file")

@@ -12,7 +12,8 @@ Rules (docs/counting.md explains them for readers of the page):
    the other is kept beside it as an alternative and adds nothing to totals.
 4. A national total and its regional breakdown for the same night are not added together, nor a
    regional figure and the figures of the cities in that region: the parent contributes only the
-   part its children do not account for, max(0, parent - sum of children).
+   part its children do not account for, max(0, parent - sum of children). Rows of an imported
+   table are separate records: there the rule applies only within one row's own breakdown.
 
 The result is a table of strikes whose ``<figure>_count`` columns can simply be summed over any
 selection, which is what makes a filter change cheap.
@@ -45,7 +46,7 @@ def claimant_table() -> tuple[tuple[str, str, int, str], ...]:
 
 def classify_claimant(claimed_by: str | None) -> tuple[str | None, int]:
     """(side, rank) of a claimant phrase; side None when the words do not say."""
-    if not claimed_by:
+    if not isinstance(claimed_by, str) or not claimed_by:   # None, NaN or NA: nobody named
         return None, UNRANKED
     text = claimed_by.lower()
     for pattern, side, rank, _label in claimant_table():
@@ -54,14 +55,43 @@ def classify_claimant(claimed_by: str | None) -> tuple[str | None, int]:
     return None, UNRANKED - 1
 
 
+# -- integer codes: the merge works on small integers, not on strings, wherever it can -----------
+def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, object]:
+    """``pd.factorize`` codes (missing values are -1) and the distinct values."""
+    codes, uniques = pd.factorize(values, sort=sort)
+    return np.asarray(codes, dtype=np.int64), uniques
+
+
+def _lookup(codes: np.ndarray, table: np.ndarray, missing) -> np.ndarray:
+    """``table[code]`` for each code, ``missing`` where the code is -1."""
+    return np.append(table, np.asarray([missing], dtype=table.dtype))[codes]
+
+
+def _sort_key(values: pd.Series, descending: bool = False) -> np.ndarray:
+    """Integers that sort like ``values`` (missing values last, as pandas sorts them)."""
+    codes, uniques = _codes(values, sort=True)
+    if descending:
+        return np.where(codes < 0, 1, -codes)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _group_sum(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Per code: the sum of ``values`` (NaN is missing), NaN where no value is given."""
+    given = ~np.isnan(values)
+    total = np.bincount(codes[given], weights=values[given], minlength=n)
+    stated = np.bincount(codes[given], minlength=n) > 0
+    return np.where(stated, total, np.nan)
+
+
 def _claimant_columns(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    names = claims["claimed_by"].astype("object")
-    uniques = {name: classify_claimant(name) for name in pd.unique(names)}
-    side = names.map(lambda n: uniques[n][0])
-    rank = names.map(lambda n: uniques[n][1]).astype("int64")
+    codes, uniques = _codes(claims["claimed_by"])
+    table = [classify_claimant(name) for name in uniques]
+    side = _lookup(codes, np.array([t[0] for t in table], dtype=object), None)
+    rank = _lookup(codes, np.array([t[1] for t in table], dtype=np.int64), UNRANKED)
+    side = pd.Series(side, index=claims.index, dtype=object)
     # A claimant whose words do not name a side speaks for the country the place lies in.
     side = side.where(side.notna(), claims["country"].where(claims["country"].isin(["UA", "RU"])))
-    return side.fillna("other"), rank
+    return side.fillna("other"), pd.Series(rank, index=claims.index)
 
 
 def _attacker(claims: pd.DataFrame, side: pd.Series) -> pd.Series:
@@ -73,17 +103,47 @@ def _attacker(claims: pd.DataFrame, side: pd.Series) -> pd.Series:
 
 
 def _weapon_groups(df: pd.DataFrame) -> pd.Series:
-    """Weapon class for merging: an unspecified class adopts the single specific one beside it."""
+    """Weapon class for merging: an unspecified class adopts the single specific one beside it.
+
+    Per cluster (date, place, claimant side) and parent class, the specific classes stated are
+    counted with integer codes: where there is exactly one, the parent's claims take it.
+    """
     weapon = df["weapon"].fillna("unknown")
-    cluster = df["_date"] + "|" + df["_place"] + "|" + df["side"]
+    cluster, _ = _codes(df["_date"] + "|" + df["_place"] + "|" + df["side"])
+    n_clusters = int(cluster.max()) + 1 if len(cluster) else 0
+    stated, stated_values = _codes(df["weapon"])      # the class as extracted: what `only` reports
+    stated_values = np.asarray(stated_values, dtype=object)
     for parent, children in PARENT_CLASSES.items():
-        specific = df[weapon.isin(children)]
-        only = specific.groupby(cluster[specific.index])["weapon"].agg(
-            lambda s: s.iloc[0] if s.nunique() == 1 else None)
-        only = only.dropna()
-        adopt = weapon.eq(parent) & cluster.isin(only.index)
-        weapon = weapon.mask(adopt, cluster[adopt].map(only))
+        rows = np.flatnonzero((weapon.isin(children) & weapon.ne(parent)).to_numpy())
+        if not len(rows):
+            continue
+        c, w = cluster[rows], stated[rows]
+        # distinct stated classes per cluster (missing ones not counted, as nunique does)
+        pairs = np.unique(c[w >= 0] * (len(stated_values) + 1) + w[w >= 0])
+        distinct = np.bincount(pairs // (len(stated_values) + 1), minlength=n_clusters)
+        first_cluster, first_row = np.unique(c, return_index=True)
+        only = np.full(n_clusters, -1, dtype=np.int64)
+        single = distinct[first_cluster] == 1
+        only[first_cluster[single]] = w[first_row[single]]
+        adopt = np.flatnonzero(weapon.eq(parent).to_numpy() & (only[cluster] >= 0))
+        if len(adopt):
+            weapon = weapon.copy()
+            weapon.iloc[adopt] = stated_values[only[cluster[adopt]]]
     return weapon
+
+
+def _first_stated(groups: np.ndarray, stated: np.ndarray, n: int) -> np.ndarray:
+    """Per group (``groups`` sorted), the position of its first row where ``stated``; -1 if none."""
+    pos = np.flatnonzero(stated)
+    first = np.full(n, -1, dtype=np.int64)
+    g, i = np.unique(groups[pos], return_index=True)
+    first[g] = pos[i]
+    return first
+
+
+def _take(column: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``column`` at ``rows`` (-1 gives a missing value), keeping the column's dtype."""
+    return pd.Series(column.array.take(rows, allow_fill=True), name=column.name)
 
 
 def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -101,51 +161,74 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         ``n_claims``, ``n_reports``, ``how`` (how the figures were chosen) and ``alternative_of``.
     claim_strike : ndarray of int
         For each claim (in the order given), the row of its strike.
+
+    Notes
+    -----
+    Strikes are ordered by their key string (``strike_key``). The work is done on integer codes
+    and index arrays: the claims are never copied whole or sorted as a table; only the first
+    claim of each strike is taken into the result.
     """
     if claims.empty:
         return _empty_strikes(claims), np.zeros(0, dtype="int64")
-    df = claims.reset_index(drop=True).copy()
-    df["side"], df["rank"] = _claimant_columns(df)
-    df["attacker"] = _attacker(df, df["side"])
-    df["_date"] = df["date"].fillna("")
-    df["_place"] = df["country"].fillna("") + "|" + df["place"].fillna("").str.lower()
-    df["wclass"] = _weapon_groups(df)
-    key = df["_date"] + "|" + df["_place"] + "|" + df["wclass"] + "|" + df["attacker"] + "|" + df["side"]
+    claims = claims.reset_index(drop=True)
+    extra = pd.DataFrame(index=claims.index)
+    extra["side"], extra["rank"] = _claimant_columns(claims)
+    attacker = _attacker(claims, extra["side"])
+    extra["_date"] = claims["date"].fillna("")
+    extra["_place"] = claims["country"].fillna("") + "|" + claims["place"].fillna("").str.lower()
+    extra["wclass"] = _weapon_groups(pd.concat([claims[["weapon"]], extra[["side", "_date", "_place"]]], axis=1))
+    key = (extra["_date"] + "|" + extra["_place"] + "|" + extra["wclass"] + "|" + attacker + "|"
+           + extra["side"])
     # Undated claims cannot be matched to anything: each stands alone.
-    df["_key"] = key.where(df["date"].notna(), "undated|" + df["event_id"])
-    df["_pub"] = df["published"].fillna("")
-    df = df.sort_values(["_key", "rank", "_pub", "event_id"], ascending=[True, True, False, False],
-                        kind="stable")
+    key = key.where(claims["date"].notna(), "undated|" + claims["event_id"])
+    extra["_pub"] = claims["published"].fillna("")
+    # the claims of a strike: best claimant first, then the latest report (a stable lexsort)
+    strike_of, keys = _codes(key, sort=True)
+    order = np.lexsort((_sort_key(claims["event_id"], descending=True),
+                        _sort_key(extra["_pub"], descending=True), extra["rank"].to_numpy(), strike_of))
+    n = len(keys)
+    groups = strike_of[order]
+    top = order[np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])]
+    # one row per strike: its first claim, with the derived columns beside the stored ones
+    columns: dict[str, pd.Series] = {"strike_key": _take(key, top)}
+    derived = {"attacker": attacker, "side": extra["side"], "rank": extra["rank"], "_date": extra["_date"],
+               "_place": extra["_place"], "wclass": extra["wclass"], "_pub": extra["_pub"]}
+    for name in [*claims.columns, *[c for c in derived if c not in claims.columns]]:
+        if name == "_key" or name in FIGURES:
+            continue
+        columns[name] = _take(derived.get(name, claims.get(name)), top)
+    # each figure from the first claim (in that order) that states it
+    at_least = claims["at_least"].fillna("")
+    picked_from = {}
     for field in FIGURES:
-        stated = df[field].notna()
-        df[f"{field}_at_least"] = df["at_least"].fillna("").str.contains(field).where(stated)
-        df[f"{field}_from"] = df["event_id"].where(stated)
-    grouped = df.groupby("_key", sort=False)
-    picked = grouped[[*FIGURES, *[f"{f}_at_least" for f in FIGURES], *[f"{f}_from" for f in FIGURES]]].first()
-    top = df.drop_duplicates("_key", keep="first").set_index("_key")
-    strikes = top.drop(columns=[*FIGURES, *[f"{f}_at_least" for f in FIGURES],
-                                *[f"{f}_from" for f in FIGURES]]).join(picked)
-    strikes["n_claims"] = grouped.size()
-    strikes["n_reports"] = grouped["report_id"].nunique()
+        rows = _first_stated(groups, claims[field].notna().to_numpy()[order], n)
+        picked_from[field] = np.where(rows >= 0, order[np.maximum(rows, 0)], -1)
+        columns[field] = _take(claims[field], picked_from[field])
+    for field in FIGURES:
+        flag = at_least.str.contains(field).to_numpy()[np.maximum(picked_from[field], 0)]
+        columns[f"{field}_at_least"] = pd.Series(np.where(picked_from[field] >= 0, flag, None), dtype=object)
+    for field in FIGURES:
+        columns[f"{field}_from"] = _take(claims["event_id"], picked_from[field])
+    columns["n_claims"] = pd.Series(np.bincount(strike_of, minlength=n).astype("int64"))
+    report, _ = _codes(claims["report_id"])
+    pairs = np.unique(strike_of[report >= 0] * (int(report.max()) + 2) + report[report >= 0])
+    columns["n_reports"] = pd.Series(np.bincount(pairs // (int(report.max()) + 2), minlength=n).astype("int64"))
+    strikes = pd.DataFrame(columns)
     strikes["weapon"] = strikes["wclass"]
-    strikes = strikes.reset_index().rename(columns={"_key": "strike_key"})
     strikes["strike_id"] = np.arange(len(strikes))
     strikes["how"] = _how(strikes)
-    position = pd.Series(strikes["strike_id"].to_numpy(), index=strikes["strike_key"])
-    claim_strike = position.reindex(df["_key"]).to_numpy()
-    order = df.index.to_numpy()
-    by_claim = np.empty(len(df), dtype="int64")
-    by_claim[order] = claim_strike
     strikes["alternative_of"] = _alternatives(strikes)
-    for field in FIGURES:
-        strikes[f"{field}_count"] = _contributions(strikes, field)
-    return strikes, by_claim
+    for field, values in _contributions_all(strikes).items():
+        strikes[f"{field}_count"] = values
+    return strikes, strike_of
 
 
 def _how(strikes: pd.DataFrame) -> pd.Series:
     """A sentence for the page: how many reports, and whose figure."""
     from_whom = strikes["claimed_by"].fillna("an unnamed source")
-    reports = strikes["n_reports"].map(lambda n: "1 report" if n == 1 else f"{n} reports")
+    counts, distinct = _codes(strikes["n_reports"])
+    words = pd.Series(distinct).map(lambda n: "1 report" if n == 1 else f"{n} reports")
+    reports = pd.Series(words.to_numpy()[counts], index=strikes.index, dtype=words.dtype)
     return reports + "; figures from " + from_whom
 
 
@@ -154,43 +237,70 @@ def _alternatives(strikes: pd.DataFrame) -> pd.Series:
     dated = strikes["date"].notna()
     key = strikes["_date"] + "|" + strikes["_place"] + "|" + strikes["weapon"] + "|" + strikes["attacker"]
     key = key.where(dated, "undated|" + strikes["strike_key"])
-    defender = (strikes["side"] != strikes["attacker"]).astype(int)
-    ranked = strikes.assign(_k=key, _d=defender).sort_values(
-        ["_k", "_d", "n_claims", "strike_id"], ascending=[True, False, False, True], kind="stable")
-    primary = ranked.groupby("_k", sort=False)["strike_id"].transform("first")
-    out = pd.Series(primary.to_numpy(), index=ranked.index).reindex(strikes.index)
-    return out.where(out != strikes["strike_id"]).astype("Int64")
+    group, _ = _codes(key)
+    defender = (strikes["side"] != strikes["attacker"]).to_numpy().astype(np.int64)
+    strike_id = strikes["strike_id"].to_numpy()
+    # per group: the defending side's claim first, then the most claims, then the lowest id
+    order = np.lexsort((strike_id, -strikes["n_claims"].to_numpy(), -defender, group))
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+    primary = np.empty(int(group.max()) + 1, dtype=np.int64)
+    primary[group[order][starts]] = strike_id[order][starts]
+    out = primary[group]
+    return pd.Series(pd.array(out, dtype="Int64"), index=strikes.index).where(out != strike_id)
+
+
+def _table_row(strikes: pd.DataFrame) -> pd.Series:
+    """Rows of an imported table are separate records, not totals of one another: a row's total
+    is the parent only of the breakdown it carries itself (events ``<report>-r<row>-<k>``)."""
+    if "kind" not in strikes:
+        return pd.Series("", index=strikes.index)
+    row = strikes["event_id"].str.rsplit("-", n=1).str[0]
+    return row.where(strikes["kind"].fillna("text") != "text", "")
 
 
 def _contributions(strikes: pd.DataFrame, field: str) -> pd.Series:
     """What each strike adds to a total of ``field``: parents add only what children do not."""
-    value = strikes[field].astype("Float64")
-    value = value.where(strikes["alternative_of"].isna())   # the other side's claim adds nothing
-    level = strikes["geo_precision"].map(LEVELS).fillna(3)
-    dated = strikes["date"].notna() & strikes["alternative_of"].isna()
-    bucket = (strikes["_date"] + "|" + strikes["weapon"] + "|" + strikes["attacker"] + "|"
-              + strikes["side"] + "|" + strikes["country"].fillna(""))
+    return _contributions_all(strikes, (field,))[field]
+
+
+def _contributions_all(strikes: pd.DataFrame, fields=FIGURES) -> dict[str, pd.Series]:
+    """`_contributions` of several figures; the place hierarchy is worked out once."""
+    primary = strikes["alternative_of"].isna().to_numpy()     # the other side's claim adds nothing
+    precision = strikes["geo_precision"]
+    level = precision.map(LEVELS).fillna(3).to_numpy()
+    dated = strikes["date"].notna().to_numpy() & primary
+    bucket_key = (strikes["_date"] + "|" + strikes["weapon"] + "|" + strikes["attacker"] + "|"
+                  + strikes["side"] + "|" + strikes["country"].fillna("") + "|" + _table_row(strikes))
     admin1 = strikes["admin1"].where(strikes["admin1"].notna(), strikes["place"]).fillna("")
-    region_key = bucket + "|" + admin1
-    is_leaf = dated & level.eq(3) & strikes["geo_precision"].ne("sea")
-    is_city = is_leaf & strikes["admin1"].notna()
-    is_region = dated & strikes["geo_precision"].eq("region")
-    is_country = dated & level.eq(1)
-    cities = value.where(is_city).groupby(region_key).sum(min_count=1)
-    region_children = region_key.map(cities).astype("Float64")
-    out = value.copy()
-    out = out.mask(is_region & region_children.notna(), (value - region_children).clip(lower=0))
-    rolled_region = pd.concat([value.where(is_region), region_children.where(is_region)], axis=1).max(axis=1)
+    region, _ = _codes(bucket_key + "|" + admin1)
+    bucket, _ = _codes(bucket_key)
+    n_region, n_bucket = int(region.max()) + 1, int(bucket.max()) + 1
+    is_leaf = dated & (level == 3) & precision.ne("sea").to_numpy()
+    is_city = is_leaf & strikes["admin1"].notna().to_numpy()
+    is_region = dated & precision.eq("region").to_numpy()
+    is_country = dated & (level == 1)
     # Children of a country: rolled regions, macro-regions, cities outside any region row.
-    region_rows = set(region_key[is_region])
-    city_alone = is_leaf & ~(is_city & region_key.isin(region_rows))
-    child_value = rolled_region.where(is_region).astype("Float64")
-    child_value = child_value.fillna(value.where(city_alone | (dated & strikes["geo_precision"].eq("macro_region"))))
-    child_value = child_value.where(dated & ~is_country & strikes["country"].notna())
-    children = child_value.groupby(bucket).sum(min_count=1)
-    country_children = bucket.map(children).astype("Float64")
-    out = out.mask(is_country & country_children.notna(), (value - country_children).clip(lower=0))
-    return out.astype("Float64")
+    has_region_row = np.zeros(n_region, dtype=bool)
+    has_region_row[region[is_region]] = True
+    city_alone = is_leaf & ~(is_city & has_region_row[region])
+    as_child = city_alone | (dated & precision.eq("macro_region").to_numpy())
+    child_ok = dated & ~is_country & strikes["country"].notna().to_numpy()
+    out = {}
+    for field in fields:
+        value = strikes[field].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        value = np.where(primary, value, np.nan)
+        region_children = _group_sum(region, n_region, np.where(is_city, value, np.nan))[region]
+        result = value.copy()
+        take = is_region & ~np.isnan(region_children)
+        result[take] = np.maximum(value[take] - region_children[take], 0)
+        rolled = np.where(is_region, np.fmax(value, region_children), np.nan)
+        child = np.where(is_region, rolled, np.where(as_child, value, np.nan))
+        child = np.where(child_ok, child, np.nan)
+        country_children = _group_sum(bucket, n_bucket, child)[bucket]
+        take = is_country & ~np.isnan(country_children)
+        result[take] = np.maximum(value[take] - country_children[take], 0)
+        out[field] = pd.Series(pd.array(result, dtype="Float64"), index=strikes.index)
+    return out
 
 
 def _empty_strikes(claims: pd.DataFrame) -> pd.DataFrame:

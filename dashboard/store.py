@@ -140,7 +140,7 @@ class Store:
     def event_table(self) -> pd.DataFrame:
         """Every event joined with its report's publication date and title, as a DataFrame."""
         query = (f"SELECT {','.join('e.' + c for c in EVENT_COLUMNS)}, r.published, r.title, "
-                 "r.url AS report_url FROM events e JOIN reports r USING (report_id)")
+                 "r.url AS report_url, r.kind FROM events e JOIN reports r USING (report_id)")
         df = pd.read_sql_query(query, self.conn)
         for field in FIGURES:
             df[field] = df[field].astype("Int64")

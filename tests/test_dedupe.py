@@ -135,3 +135,21 @@ def test_filters_change_the_totals(db_path, sel, expected):
     got = [result[k]["intercepted"] for k in ("drones", "missiles")]
     total = None if all(v is None for v in got) else sum(v or 0 for v in got)
     assert total == expected
+
+
+def test_unspecified_missile_joins_the_one_missile_class_reported(db_path):
+    data = strikes_of(db_path, [
+        ("A.", "2024-05-02", [dict(**ODESA, weapon="cruise_missile", intercepted=3)]),
+        ("B.", "2024-05-02", [dict(**ODESA, weapon="missile", killed=2)]),
+    ])
+    assert len(data.strikes) == 1
+    assert data.strikes.iloc[0]["weapon"] == "cruise_missile"
+
+
+def test_two_missile_classes_leave_the_unspecified_claim_apart(db_path):
+    data = strikes_of(db_path, [
+        ("A.", "2024-05-02", [dict(**ODESA, weapon="cruise_missile", intercepted=3),
+                              dict(**ODESA, weapon="ballistic_missile", intercepted=1)]),
+        ("B.", "2024-05-02", [dict(**ODESA, weapon="missile", killed=2)]),
+    ])
+    assert sorted(data.strikes["weapon"]) == ["ballistic_missile", "cruise_missile", "missile"]
