@@ -264,15 +264,21 @@ def read_report(path: str | os.PathLike, published: dt.date | str | None = None)
     return report_from_bytes(data, str(path), published)
 
 
+def _is_report_file(path: Path, folder: Path) -> bool:
+    """A folder's report files: known endings; hidden files and a folder's README are not reports."""
+    return (path.is_file() and path.suffix.lower() in REPORT_SUFFIXES
+            and not path.name.lower().startswith("readme")
+            and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
 def report_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named, with every report file in a named folder (sorted, hidden files skipped)."""
+    """Files named, with every report file in a named folder (sorted; hidden files and READMEs
+    skipped — name a README explicitly to ingest it)."""
     out: list[Path] = []
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and f.suffix.lower() in REPORT_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            out.extend(sorted(f for f in p.rglob("*") if _is_report_file(f, p)))
         else:
             out.append(p)
     return out

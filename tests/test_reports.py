@@ -121,7 +121,7 @@ def test_utf16_with_bom(tmp_path):
 
 
 def test_folder_means_every_report_in_it(tmp_path):
-    for name in ("b.md", "a.txt", "c.html", "notes.json", ".hidden.txt"):
+    for name in ("b.md", "a.txt", "c.html", "notes.json", ".hidden.txt", "README.md"):
         write(tmp_path, name, "x")
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "d.txt", "x")
