@@ -1,0 +1,99 @@
+"""Find who makes a claim: an institution from ``claimants.tsv`` or an official named in the text.
+
+Why it matters: the map keeps claims by different claimants apart (Russia's Defence Ministry and
+a regional governor often give different numbers for the same night), and the claimant's side
+tells which side defended, hence who attacked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .tables import Vocabulary, lower_same_length, rows, vocab_hits
+
+ORGS = Vocabulary([(r[0], (r[1], r[2] or None, r[3] == "yes")) for r in rows("claimants.tsv")],
+                  before=r"\b", after=r"\b")
+#: Words without which no official is named: the person patterns run only where one occurs.
+TITLES = Vocabulary([(w, True) for w in (r"gov\.", "governors?", "mayor", "heads?", r"spokes\w*",
+                                         "chief", "president", "prosecutors?", "governs")],
+                    before=r"\b", after="")
+_NAME = r"(?:[A-Z][a-z’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z’'\-]+){1,2})"
+_TITLE = (r"(?:regional\s+|acting\s+|city\s+|deputy\s+|the\s+)*(?:Gov\.|Governor|governor|Mayor|mayor|"
+          r"spokes(?:man|person|woman)|Head|head|Chief|chief|President|president|Prosecutor|prosecutor)")
+_PERSON = [
+    # "Kyiv Mayor Vitalii Klitschko", "regional Gov. Serhii Lysak", "acting governor of the Kursk
+    # Region Alexey Smirnov"
+    re.compile(rf"(?:(?:(?!(?:Force|Air|Ministry|Defen[cs]e|Staff|Army|Navy)\b)[A-Z][a-z]+\s+)?{_TITLE}(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'-]+\s+){{1,3}}(?:[Rr]egion|[Oo]blast|OVA|[Aa]dministration)?)?,?\s+)(?P<name>{_NAME})"),
+    # "Serhii Popko, the head of the city's Military Administration" / "..., who heads ..."
+    re.compile(rf"(?P<name>{_NAME}),\s+(?:the\s+|who\s+|a\s+)?(?:{_TITLE}|heads|governs)\b[^,.;\"“”]*"),
+    # "the governor of the region, Oleh Synehubov"
+    re.compile(rf"\b{_TITLE}\s+of\s+(?:the\s+)?[\w’' -]{{2,60}}?,\s+(?P<name>{_NAME})"),
+]
+_SPEECH_WORDS = re.compile(r"\b(?:said|says|told|wrote|reported)\b")
+#: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title.
+_SPEAKER = re.compile(rf"\b(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]|"
+                      rf"(?P<name2>{_NAME})\s+(?:said|says|wrote|reported|told)\b")
+_SOURCE = re.compile(r"^\W*Source\s*:\s*(?P<who>[^;,\n]+?)(?:\s+(?:on|in|via)\s+(?:Telegram|Facebook|X|Twitter|its website)\b|[;,\n]|$)")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to (?:the\s+)?(?P<who>(?:{_TITLE}\s+)?{_NAME}|[A-Z][\w’' -]{{3,60}}?)(?=[,.;]|\s+(?:on|in)\b)")
+_NOT_NAMES = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who claims: display words, side ("UA"/"RU"/None), whether it speaks for the nation."""
+
+    name: str
+    side: str | None
+    national: bool
+    start: int
+
+
+def find_claimant(text: str, org_hits=None, title_hits=None) -> Claimant | None:
+    """Return the claimant named in a sentence, or None.
+
+    Parameters
+    ----------
+    text : str
+        A sentence.
+    org_hits, title_hits : list, optional
+        Matches of :data:`ORGS` and :data:`TITLES` found beforehand.
+
+    Returns
+    -------
+    Claimant or None
+        A named official beats an institution ("Gov. X of the regional administration said");
+        a "Source:" line names the source of the whole report.
+
+    Examples
+    --------
+    >>> find_claimant("said regional Gov. Serhii Lysak, adding").name
+    'Serhii Lysak'
+    """
+    m = _SOURCE.search(text) if "ource" in text else None
+    if m:
+        who = m.group("who").strip()
+        org = ORGS.search(lower_same_length(who))
+        if org:
+            name, side, national = ORGS.value(org)
+            return Claimant(name, side, national, m.start())
+        return Claimant(who, None, False, m.start())
+    if title_hits is None:
+        title_hits = vocab_hits(TITLES, lower_same_length(text))
+    for rx in _PERSON if title_hits else ():
+        m = rx.search(text)
+        if m and not _NOT_NAMES.match(m.group("name")):
+            return Claimant(m.group(0).strip(" ,") if rx is _PERSON[0] else m.group("name"),
+                            None, False, m.start())
+    if org_hits is None:
+        org_hits = vocab_hits(ORGS, lower_same_length(text))
+    if org_hits:
+        s, _e, (name, side, national) = org_hits[0]
+        return Claimant(name, side, national, s)
+    m = _ACCORDING.search(text) if "ccording" in text else None
+    if m:
+        return Claimant(m.group("who").strip(), None, False, m.start())
+    m = _SPEAKER.search(text) if _SPEECH_WORDS.search(text) else None
+    if m and not _NOT_NAMES.match(m.group("name") or m.group("name2")):
+        return Claimant(m.group("name") or m.group("name2"), None, False, m.start())
+    return None
+

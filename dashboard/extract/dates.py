@@ -1,0 +1,215 @@
+"""Find the dates a sentence gives and resolve them against the publication date.
+
+Why resolve here: reports say "overnight", "on Wednesday", "on the night of 13-14 May" and
+"Friday night"; the map needs a calendar day. The house rule is that a night attack takes the
+date of the morning the night ended, a weekday is the latest such day on or before publication,
+and with no publication date a relative date stays unknown: never guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .tables import Vocabulary, grouped, lower_same_length, rows, vocab_hits
+
+MONTHS = {m: i for i, ms in enumerate(
+    ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+     "aug august", "sep sept september", "oct october", "nov november", "dec december"], 1)
+    for m in ms.split()}
+WEEKDAYS = {d: i for i, d in enumerate(
+    "monday tuesday wednesday thursday friday saturday sunday".split())}
+_MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MON2 = _MON.replace("mon>", "mon2>")
+_WD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_NIGHT = re.compile(
+    rf"\bnight\s+(?:of\s+)?(?:the\s+)?(?:(?P<d1>\d{{1,2}}){_ORD}\s*(?:-|–|to|into|and)\s*(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}"
+    rf"|{_MON2}\s+(?P<d3>\d{{1,2}}){_ORD}\s*(?:-|–|to|into|and)\s*(?P<d4>\d{{1,2}}){_ORD}){_YEAR}",
+    )
+_ABSOLUTE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}|{_MON2}\s+(?P<d2>\d{{1,2}}){_ORD}\b){_YEAR}",
+    )
+_WEEKDAY = re.compile(
+    rf"\b(?:(?P<mod>late|early|last|this|midnight|before dawn|dawn)\s+(?:on\s+)?)?(?P<wd>{_WD})"
+    rf"(?:\s+(?P<part>night|evening|morning|afternoon|dawn|overnight|into \w+day))?\b")
+_MONTH_ONLY = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+{_MON}{_YEAR}(?!\s*\d)")
+_REL_RE, _REL = grouped(
+    [(r[0], (int(r[1]), r[2], r[3])) for r in rows("relative_dates.tsv")], flags=0)
+_REPORTING = re.compile(
+    r"\b(?:said|says|announced|reported|wrote|added|stated|confirmed|told\s+\w+|updated|"
+    r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$", re.I)
+
+
+_MONTH_KEYS = {m[:3] for m in MONTHS}
+MONTH_AND_WEEKDAY_WORDS = set(MONTHS) | set(WEEKDAYS)
+#: Words without which a sentence gives no date (a quick test that skips most sentences).
+DATE_WORDS = _ANY_DATE_WORD = Vocabulary(
+    [(w, None) for w in list(MONTHS) + list(WEEKDAYS) + [
+        "night", "overnight", "tonight", "midnight", "today", "yesterday", "week", "morning", "dawn", "evening", "afternoon"]],
+    before=r"\b", after=r"\b")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: its span, the resolved ISO date (or None), precision and provenance.
+
+    ``kind`` is ``"event"`` when the words date the attack and ``"report"`` when they date the
+    report ("said on Friday"); ``inferred`` is True when the day was worked out rather than
+    written in full.
+    """
+
+    start: int
+    end: int
+    date: str | None
+    precision: str
+    inferred: bool
+    kind: str
+    weekday: int | None = None
+    night_after: bool = False
+    absolute: bool = False  # written as a calendar date ("5 December", "the night of 9-10 May")
+
+
+def _year_for(month: int, day: int, published: dt.date | None) -> tuple[int | None, bool]:
+    """Pick the year of a day-and-month: the publication year, or the one before if it would
+    fall after publication. Returns ``(year, inferred)``."""
+    if published is None:
+        return None, True
+    year = published.year
+    try:
+        if dt.date(year, month, day) > published + dt.timedelta(days=2):
+            year -= 1
+    except ValueError:
+        return None, True
+    return year, True
+
+
+def _iso(year, month, day) -> str | None:
+    """Return ``YYYY-MM-DD`` or None when the parts do not make a date."""
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _weekday(m: re.Match, published: dt.date | None):
+    """Resolve a weekday expression to ``(date, precision)``."""
+    wd = WEEKDAYS[m.group("wd").lower()]
+    mod = (m.group("mod") or "").lower()
+    part = (m.group("part") or "").lower()
+    night = part in ("night", "overnight") or part.startswith("into") or mod in ("midnight",)
+    if published is None:
+        return None, "night" if night else "day"
+    back = (published.weekday() - wd) % 7
+    if mod == "last" and back == 0:
+        back = 7
+    day = published - dt.timedelta(days=back)
+    if night and part and day < published:
+        day += dt.timedelta(days=1)  # "Friday night" ended on Saturday morning
+    return day.isoformat(), "night" if night else "day"
+
+
+def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[DateMention]:
+    """Find and resolve the date expressions of ``text``.
+
+    Parameters
+    ----------
+    text : str
+        A sentence.
+    published : datetime.date or None
+        Publication date of the report; relative dates stay None without it.
+    word_hits : list, optional
+        Matches of the date words found beforehand (none: the sentence gives no date).
+
+    Returns
+    -------
+    list of DateMention
+        In text order, non-overlapping.
+
+    Examples
+    --------
+    >>> [d.date for d in find_dates("on the night of 13-14 May", dt.date(2024, 5, 14))]
+    ['2024-05-14']
+    """
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    low = lower_same_length(text)
+    if word_hits is None:
+        word_hits = vocab_hits(_ANY_DATE_WORD, low)
+    hits = {low[s:e] for s, e, _ in word_hits}
+    if not hits:
+        return found
+    text = low
+    month = any(h[:3] in _MONTH_KEYS for h in hits)
+    weekday = any(h in WEEKDAYS for h in hits)
+
+    def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False):
+        if any(s < b and e > a for a, b in taken):
+            return
+        if kind is None:
+            kind = "report" if _REPORTING.search(text[max(0, s - 40):s]) else "event"
+        taken.append((s, e))
+        found.append(DateMention(s, e, date, precision if date else "unknown", inferred, kind,
+                                 weekday, night_after, absolute))
+
+    for m in _NIGHT.finditer(text) if month and "night" in hits else ():
+        mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
+        day = int(m.group("d2") or m.group("d4"))
+        year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
+        add(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event", absolute=True)
+    for m in _ABSOLUTE.finditer(text) if month else ():
+        mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
+        day = int(m.group("d1") or m.group("d2"))
+        year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
+        s = m.start()
+        wd = re.search(rf"\b{_WD}(?:\s+\w+)?,?\s*$", text[max(0, s - 24):s], re.I)
+        if wd:  # "On Tuesday evening, October 8": one expression
+            s -= len(text[max(0, s - 24):s]) - wd.start()
+        add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)
+    for m in _REL_RE.finditer(text) if hits - MONTH_AND_WEEKDAY_WORDS else ():
+        days, precision, kind = _REL[m.lastgroup]
+        date = (published - dt.timedelta(days=days)).isoformat() if published else None
+        add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind)
+    for m in _WEEKDAY.finditer(text) if weekday else ():
+        date, precision = _weekday(m, published)
+        add(m.start(), m.end(), date, precision, True, weekday=WEEKDAYS[m.group("wd").lower()],
+            night_after=precision == "night")
+    for m in _MONTH_ONLY.finditer(text) if month else ():
+        mon = MONTHS[m.group("mon").lower()]
+        if m.group("year"):
+            year, inferred = int(m.group("year")), False
+        else:
+            year, inferred = _year_for(mon, 1, published)
+        add(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, absolute=True)
+    found.sort(key=lambda d: d.start)
+    if found and _STAMP_WORDS.fullmatch(_strip_spans(text, found)):
+        # a line that is only a date ("Updated: 4:25 AM, Mon November 06, 2023", a page's date
+        # widget) stamps the page; it does not date an attack
+        found = [DateMention(d.start, d.end, d.date, d.precision, d.inferred, "report", d.weekday,
+                             d.night_after, d.absolute) for d in found]
+    return found
+
+
+_STAMP_WORDS = re.compile(
+    r"(?:[\W\d_]|\b(?:updated|published|posted|last|modified|am|pm|a\.m|p\.m|gmt|utc|msk|date|"
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?|at|on)\b)*", re.I)
+
+
+def _strip_spans(text: str, found) -> str:
+    """``text`` without the date expressions in ``found``."""
+    out, pos = [], 0
+    for d in found:
+        out.append(text[pos:d.start])
+        pos = max(pos, d.end)
+    out.append(text[pos:])
+    return " ".join(out)
+
+
+def sentence_date(mentions: list[DateMention]) -> DateMention | None:
+    """Pick the date of a sentence: its first attack date, else the date it was reported."""
+    for kind in ("event", "report"):
+        for d in mentions:
+            if d.kind == kind:
+                return d
+    return None

@@ -1,0 +1,141 @@
+"""Read casualty counts: killed and injured people.
+
+Why a module of its own: people are counted with articles and conjunctions as often as with
+digits ("killing a 14-year-old and three others" is four dead; "A man and woman died" is two;
+"killed a woman" is one), while "including three children" only details a count already given.
+"""
+from __future__ import annotations
+
+import re
+
+from .figures import PEOPLE, PEOPLE_RE, Count, mask_parentheses
+from .numbers import Number
+from .tables import grouped, lower_same_length, rows, vocab_hits
+
+_ROWS = rows("casualty_words.tsv")
+AFTER_RE, AFTER_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("after", "both")])
+BEFORE_RE, BEFORE_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("before", "both")],
+                                  wrap=r"\b(?:{})\s+$")
+_A_AN = re.compile(r"\b(?:a|an|A|An)\b")
+_ADJ = r"(?:[\w’'-]+\s+){0,3}?"
+_AUX = re.compile(
+    r"^\s*(?:,?\s*(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:\w+ly\s+)?(?:were|was|have\s+been|has\s+been|had\s+been|"
+    r"are|is|being|got|reportedly)?\s*(?:\w+ly\s+)?(?:also\s+)?", re.I)
+#: What may stand between people and the verb that counts them: an aside in dashes, an "of"
+#: phrase ("Three employees of a food warehouse were killed"), auxiliaries and adverbs.
+_GAP = re.compile(
+    r"\s*(?:(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:,\s*(?:including|among\s+them)\b[^,;.]*,\s*)?"
+    r"(?:of\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){1,3})?"
+    r"(?:(?:\w+ly|were|was|have|has|had|been|are|is|being|got|also|later|then|reportedly)\s+)*", re.I)
+_SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+_NP = re.compile(rf"\s*{_ADJ}(?:{PEOPLE_RE.pattern})", re.I)
+_NP_MORE = re.compile(rf"\s+{PEOPLE_RE.pattern}", re.I)
+_AND = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?", re.I)
+
+
+def _np_end(w: str, start: int) -> int | None:
+    """End of a people noun phrase that starts at ``start`` (after its determiner), or None."""
+    m = _NP.match(w, start)
+    if not m or re.search(r"[,;.]", m.group(0)):
+        return None
+    end = m.end()
+    more = _NP_MORE.match(w, end)  # "70-year-old man"
+    return more.end() if more else end
+
+
+def _determiners(w: str, numbers: list[Number], people_hits=None):
+    """Yield ``(lead, start, end, value, at_least, article)`` for each count or article."""
+    for n in numbers:
+        if n.kind == "count":
+            yield n.lead, n.start, n.end, n.value, n.at_least, False
+    if people_hits is None:
+        people_hits = vocab_hits(PEOPLE, lower_same_length(w))
+    nouns = [h[0] for h in people_hits]
+    if not nouns:
+        return
+    for m in _A_AN.finditer(w):
+        if any(0 < k - m.end() <= 45 for k in nouns):
+            yield m.start(), m.start(), m.end(), 1, False, True
+
+
+def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[Count]:
+    """Read the killed and injured counts of one sentence.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    numbers : list of Number
+        Its numbers.
+    people_hits : list, optional
+        Matches of the people nouns found beforehand.
+
+    Returns
+    -------
+    list of Count
+        Fields ``killed`` and ``injured``; conjoined people are summed; details after
+        "including" are skipped.
+
+    Examples
+    --------
+    >>> [(c.field, c.value) for c in casualty_counts("A man and woman died.", [])]
+    [('killed', 2)]
+    """
+    w = mask_parentheses(text) if "(" in text else text
+    phrases = []  # (lead, end, value, at_least, article)
+    for lead, s, e, value, at_least, article in sorted(_determiners(w, numbers, people_hits)):
+        if any(p[0] <= s < p[1] for p in phrases):
+            continue
+        end = _np_end(w, e)
+        if end is None:
+            after_num = w[e:e + 40]
+            bare = AFTER_RE.match(_AUX.sub("", after_num, count=1)) if not article else None
+            if bare and not re.match(r"\s*(?:of|out)\b", after_num):
+                end = e  # "3 killed", "13 were injured", "two deaths"
+            elif not article and BEFORE_RE.search(w[max(0, lead - 40):lead]) and re.match(
+                    r"\s*(?:[,.;]|and\b|$)", after_num):
+                end = e  # "killing 6 people and injuring 14"
+            else:
+                continue
+        if _SUBSET.search(w[max(0, lead - 30):lead]) or re.search(r"\bof\s+$", w[max(0, lead - 4):lead]):
+            continue  # "including three children"; "the daughter of a policeman"
+        total, stop = value, end
+        # "a 14-year-old and three others", "A man and woman", "a man and a woman"
+        while True:
+            m = _AND.match(w, stop)
+            if not m:
+                break
+            det = m.group("det")
+            sub = next((n for n in numbers if n.start == m.start("det") and n.kind == "count"), None) if det else None
+            start2 = m.end() if (det and (sub or det.lower() in ("a", "an"))) else m.start("det") if det else m.end()
+            end2 = _np_end(w, start2)
+            if end2 is None or not sub and (
+                    BEFORE_RE.search(w[start2:end2] + " ") or AFTER_RE.search(w[start2:end2])
+                    or any(start2 <= n.start < end2 for n in numbers)):
+                break
+            total += sub.value if sub else 1
+            stop = end2
+        phrases.append((lead, stop, total, at_least, article))
+    out = []
+    for lead, end, value, at_least, article in phrases:
+        rest = w[end:end + 100]
+        fld = None
+        for m in AFTER_RE.finditer(rest):
+            if _GAP.fullmatch(rest[:m.start()]):
+                fld = AFTER_FIELD[m.lastgroup]
+            break
+        if fld is None:
+            b = BEFORE_RE.search(w[max(0, lead - 40):lead])
+            if b:
+                fld = BEFORE_FIELD[b.lastgroup]
+        if fld is None:
+            b = re.search(r"\bleaving\s+$", w[max(0, lead - 12):lead], re.I)
+            m2 = re.match(r"\s+(dead|injured|wounded|hurt)\b", rest) if b else None
+            if m2:
+                fld = "killed" if m2.group(1).lower() == "dead" else "injured"
+        if fld:
+            out.append(Count(fld, value, at_least, lead, end, article=article))
+    return out
+

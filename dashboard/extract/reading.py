@@ -1,0 +1,211 @@
+"""Read one sentence: everything it says by itself, before any context from its neighbours.
+
+Why two passes: a claimant often follows the figures it vouches for ("... 15 were shot down.
+Russian officials said ..."), and the date and place of a sentence may come from the one
+before it. So each sentence is first read alone (this module), then :mod:`assemble` fills the
+gaps from the paragraph and the report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+class cached_property:  # noqa: N801 - functools' version takes a lock on every read in 3.11
+    """A property computed once per instance (no lock: readings are not shared across threads)."""
+
+    def __init__(self, func):
+        self.func, self.name = func, func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+from . import background
+from .claimants import Claimant, find_claimant
+from .dates import DateMention, find_dates, sentence_date
+from .figures import Count, weapon_counts
+from .numbers import find_numbers
+from .people import casualty_counts
+from .places import PlaceRef, assign_roles
+from .sentences import Sentence
+from .claimants import ORGS, TITLES
+from .dates import DATE_WORDS
+from .figures import PEOPLE, VERBS
+from .numbers import NUMBER_WORDS
+from .tables import Lexicon, Vocabulary, lower_same_length, rows, vocab_hits
+from .weapons import WEAPONS
+from .weapons import Weapon, find_weapons
+
+STRIKES = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\b", after=r"\b")
+#: Any word that may count casualties: sentences without one skip the casualty rules.
+CASUALTY_WORDS = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
+PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b", re.I)
+_CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
+#: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
+#: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
+#: A few words may stand between, but no auxiliary: "Kyiv was hit" names the target.
+_GAP = r"(?:'s|’s)?(?:\s+(?!(?:was|were|is|are|has|had|have|been|being|not|said|says)\b)[\w’'-]+){0,4}?\s+"
+_ATTACK = (r"(?:launched|attacked|fired|struck|hit|used|targeted|pummel+ed|sent|deployed|bombarded|"
+           r"shelled|carried\s+out)\b")
+_RU_ACTOR = re.compile(
+    r"\b(?:Russia|Russian\s+(?:forces|troops|army|military|occupation\s+forces|aviation|"
+    rf"(?:strategic\s+)?bombers|Federation)|the\s+Russians|Russians|occupiers|invaders|Moscow){_GAP}{_ATTACK}"
+    r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Russia|Russian|the\s+Russians)\b", re.I)
+_UA_ACTOR = re.compile(
+    r"\b(?:Ukraine|Ukrainian\s+(?:forces|troops|army|military|drones?|armed\s+forces)|the\s+SBU|"
+    rf"SBU|Kyiv|Kiev|the\s+Kiev\s+regime|Ukrainians){_GAP}{_ATTACK}"
+    r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Ukraine|Ukrainian|Kyiv|Kiev)\b", re.I)
+_ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
+                      r"area|village|district|settlement)\b", re.I)
+_DEFENDER = re.compile(
+    r"\b(?:(?P<ua>Ukrainian|Ukraine(?:'s|’s))|(?P<ru>Russian|Russia(?:'s|’s)))\s+(?:air\s+defen[cs]es?|"
+    r"air\s+force|anti-aircraft|air\s+defen[cs]e\s+(?:forces|units|systems))\b", re.I)
+_SIDE_WORDS = re.compile(r"\b(?P<ru>Russian|Russia's|Russia’s|Iranian-made)\b|\b(?P<ua>Ukrainian|Kiev|Kyiv|"
+                         r"Ukraine's|Ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b", re.I)
+
+
+@dataclass
+class Reading:
+    """What one sentence says by itself (offsets of counts and places relative to it)."""
+
+    sentence: Sentence
+    dates: list[DateMention]
+    date: DateMention | None
+    claimant: Claimant | None
+    places: list[PlaceRef]
+    weapons: list[Weapon]
+    counts: list[Count]
+    casualties: list[Count]
+    strike: bool
+    background_cue: str | None
+    preliminary: bool
+
+    @cached_property
+    def aerial_weapons(self) -> list[Weapon]:
+        """Weapon phrases that name an aerial weapon (not shelling, not bare "targets")."""
+        return [w for w in self.weapons if w.cls not in ("shelling", "unknown")]
+
+    @cached_property
+    def actor(self) -> str | None:
+        """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
+        text = self.sentence.text
+        return "RU" if _RU_ACTOR.search(text) else "UA" if _UA_ACTOR.search(text) else None
+
+    @cached_property
+    def defender(self) -> str | None:
+        """The side whose air defence the sentence names ("Ukrainian air defence destroyed ...")."""
+        m = _DEFENDER.search(self.sentence.text)
+        return None if m is None else "UA" if m.group("ua") else "RU"
+
+    @cached_property
+    def anaphor(self) -> bool:
+        """Whether the sentence points back to a place named before ("the region", "his city")."""
+        return bool(_ANAPHOR.search(self.sentence.text))
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Spans of the sentence's clauses (split at ";", ", while", ", but")."""
+        text, out, pos = lower_same_length(self.sentence.text), [], 0
+        for m in _CLAUSE.finditer(text):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, len(text)))
+        return out
+
+
+def side_of(words: str) -> str | None:
+    """Side named by the words in front of a weapon: "Russian drones" -> RU, "Kiev drones" ->
+    UA, "enemy drones" -> "enemy" (the side opposed to the claimant)."""
+    found = None
+    for m in _SIDE_WORDS.finditer(words):
+        found = "RU" if m.group("ru") else "UA" if m.group("ua") else "enemy"
+    return found
+
+
+#: Every vocabulary a sentence needs, scanned once over a whole report (see :class:`Lexicon`).
+LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE,
+                   "casualty": CASUALTY_WORDS, "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES,
+                   "dates": DATE_WORDS, "titles": TITLES})
+
+
+def sentence_hits(all_hits: dict, sentences) -> list[dict]:
+    """Hand the hits of a whole-report scan to the sentences they fall in (offsets made
+    relative to each sentence)."""
+    out = [{name: [] for name in all_hits} for _ in sentences]
+    starts = [s.start for s in sentences]
+    for name, hits in all_hits.items():
+        k = 0
+        for a, b, value in hits:
+            while k + 1 < len(starts) and starts[k + 1] <= a:
+                k += 1
+            s = sentences[k]
+            if s.start <= a and b <= s.end:
+                out[k][name].append((a - s.start, b - s.start, value))
+    return out
+
+
+def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hits=None) -> Reading:
+    """Read a sentence alone.
+
+    Parameters
+    ----------
+    s : Sentence
+    mentions : list
+        Gazetteer mentions inside the sentence, as ``(start, end, words, place)`` relative to it.
+    published : datetime.date or None
+    context_cls : str or None
+        Weapon class carried from the paragraph, for counts with no noun ("Nine were intercepted").
+    hits : dict, optional
+        The sentence's share of a :data:`LEXICON` scan; scanned here when not given.
+
+    Returns
+    -------
+    Reading
+    """
+    text = s.text
+    low = lower_same_length(text)
+    if hits is None:
+        hits = {name: vocab_hits(v, low) for name, v in LEXICON.vocabularies.items()}
+    dates = find_dates(text, published, hits["dates"])
+    weapons = find_weapons(text, hits["weapons"])
+    # numbers count something only next to a weapon, a figure verb or a casualty word
+    numbers = find_numbers(text, hits["numbers"]) if weapons or hits["verbs"] or hits["casualty"] else []
+    claimant = find_claimant(text, hits["orgs"], hits["titles"])
+    places = assign_roles(text, mentions)
+    has_count = any(n.kind == "count" for n in numbers)
+    # a count with no weapon noun needs a figure verb ("Nine were intercepted")
+    counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"])
+              if weapons or has_count and hits["verbs"] else [])
+    casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] else []
+    # a strike word only matters where a place is named (a place struck with no figures)
+    strike = bool(weapons) or bool(places) and bool(hits["strikes"])
+    return Reading(
+        sentence=s, dates=dates, date=sentence_date(dates), claimant=claimant, places=places,
+        weapons=weapons, counts=counts, casualties=casualties,
+        strike=strike, background_cue=background.cue(low, hits["cues"]),
+        preliminary=bool(PRELIMINARY_RE.search(text)) if counts or casualties else False)
+
+
+def clause_of(reading: Reading, pos: int) -> tuple[int, int]:
+    """The clause ``(start, end)`` of a sentence that holds offset ``pos``."""
+    for a, b in reading.clauses:
+        if a <= pos <= b:
+            return a, b
+    return 0, len(reading.sentence.text)
+
+
+def weapon_near(reading: Reading, pos: int) -> Weapon | None:
+    """The weapon phrase of a casualty count: nearest in its clause, else first in the sentence.
+
+    Why the clause: "A man and woman died after a drone strike ..., while a woman was killed by
+    shelling" gives each casualty its own weapon.
+    """
+    a, b = clause_of(reading, pos)
+    inside = [w for w in reading.weapons if a <= w.start < b and w.cls != "unknown"]
+    if inside:
+        return min(inside, key=lambda w: abs(w.start - pos))
+    return reading.aerial_weapons[0] if reading.aerial_weapons else None

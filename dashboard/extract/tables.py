@@ -1,0 +1,289 @@
+"""Vocabulary tables of the extractor, read once per process from the TSV files beside this module.
+
+Why tables and not code: the words reporters use for weapons, figures, claimants and background
+change with every new report style. Keeping them as data lets an editor add "Lyutyi" or
+"neutralised" without touching a rule, and keeps each rule in code a pattern a reader recognises.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """Return the rows of ``name`` (a TSV beside this module), comments and blank lines skipped.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``"weapons.tsv"``.
+
+    Returns
+    -------
+    tuple of tuple of str
+        One tuple of tab-separated cells per row; trailing empty cells are kept as ``""``.
+    """
+    out = []
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        out.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(out)
+
+
+def grouped(patterns_and_values, flags: int = re.IGNORECASE, wrap: str = r"\b(?:{})\b"):
+    """Compile ``(pattern, value)`` pairs into one regex with a named group per row.
+
+    Why: one pass over a sentence finds every vocabulary item and tells which row matched,
+    which keeps extraction within its speed budget (no loop over hundreds of regexes).
+
+    Returns
+    -------
+    (re.Pattern, dict)
+        The regex, and a map from group name to the row's value.
+    """
+    pairs = sorted(patterns_and_values, key=lambda pv: len(pv[0]), reverse=True)
+    parts, values = [], {}
+    for i, (pattern, value) in enumerate(pairs):
+        parts.append(f"(?P<g{i}>{pattern})")
+        values[f"g{i}"] = value
+    return re.compile(wrap.format("|".join(parts)), flags), values
+
+
+try:  # the regular-expression parser of the standard library (private in 3.11+)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_PREFIX_LEN = 7
+
+
+@lru_cache(maxsize=256)
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` without changing its length, so spans stay valid ("İ" stays)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _walk(items, n: int) -> tuple[set[str], set[str]]:
+    """Expand a parsed pattern into literal prefixes of up to ``n`` characters.
+
+    Returns ``(done, open)``: ``done`` prefixes stop there (``n`` characters reached, or any
+    character may follow); ``open`` ones reached the end of ``items`` and may go on.
+    """
+    done: set[str] = set()
+    open_: set[str] = {""}
+    for op, av in list(items):
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero-width
+        sub_done: set[str] = set()
+        sub_open: set[str] = set()
+        if name == "LITERAL":
+            sub_open = {chr(av)}
+        elif name == "IN":
+            chars: set[str] | None = set()
+            for sop, sav in av:
+                if str(sop) == "LITERAL":
+                    chars.add(chr(sav))
+                elif str(sop) == "RANGE" and sav[1] - sav[0] < 64:
+                    chars.update(chr(c) for c in range(sav[0], sav[1] + 1))
+                elif str(sop) == "CATEGORY" and str(sav) == "CATEGORY_DIGIT":
+                    chars.update("0123456789")
+                else:
+                    chars = None
+                    break
+            if chars is None:
+                sub_done = {""}
+            else:
+                sub_open = chars
+        elif name == "SUBPATTERN":
+            sub_done, sub_open = _walk(av[-1], n)
+        elif name == "BRANCH":
+            for alt in av[1]:
+                d, o = _walk(alt, n)
+                sub_done |= d
+                sub_open |= o
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, sub_items = av
+            d, o = _walk(sub_items, n)
+            sub_done = set(d)
+            if hi == 1:
+                sub_open = set(o)  # an optional or single item: the pattern goes on after it
+            else:
+                sub_done |= o  # more repetitions may follow: stop after the first
+            if lo == 0:
+                sub_open.add("")
+        else:
+            sub_done = {""}  # any character may come here
+        new_open: set[str] = set()
+        for r in open_:
+            for s in sub_done:
+                done.add((r + s)[:n])
+            for s in sub_open:
+                t = r + s
+                if len(t) >= n:
+                    done.add(t[:n])
+                else:
+                    new_open.add(t)
+        open_ = new_open
+        if not open_:
+            break
+    return done, open_
+
+
+def _prefixes(items, n: int) -> set[str] | None:
+    """Literal prefixes (up to ``n`` characters) that a parsed pattern can start with, or None
+    when it may start with any character. A prefix shorter than ``n`` may be followed by
+    anything."""
+    done, open_ = _walk(items, n)
+    out = done | open_
+    return None if "" in out else out
+
+
+def trie_pattern(words) -> str:
+    """A regex that matches any of ``words``, longest first, written as a trie.
+
+    Why: Python's regex engine tries a flat alternation one branch at a time at every position;
+    a trie ("a(?:ir|tt)|d(?:ro)") lets it reject a position on its first character.
+    """
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root) or "(?!)"
+
+
+class Vocabulary:
+    """A vocabulary table compiled for speed: one regex over lower-cased text, tried only where
+    a word begins with a letter sequence that one of its patterns can begin with.
+
+    Why: a regex alternation of sixty phrases tried at every character costs about a
+    millisecond per report; trying it only at the few word starts that can open a phrase keeps
+    extraction within ~2 ms per report. Patterns are written in lower case; those anchored
+    with ``^`` are tried at the start of the text only.
+    """
+
+    def __init__(self, pairs, before: str = r"(?<![\w-])", after: str = r"(?![\w-])"):
+        pairs = sorted(pairs, key=lambda pv: len(pv[0]), reverse=True)
+        self.values: dict[str, object] = {}
+        parts, anchored, prefixes, starts = [], [], set(), []
+        self.everywhere = False
+        for i, (pattern, value) in enumerate(pairs):
+            self.values[f"g{i}"] = value
+            group = f"(?P<g{i}>{pattern})"
+            if pattern.startswith("^"):
+                anchored.append(group)
+                continue
+            parts.append(group)
+            found = _prefixes(_sre_parse.parse(pattern), _PREFIX_LEN)
+            if found is None:
+                self.everywhere = True
+            else:
+                prefixes |= found
+                starts.append((group, found))
+        self.regex = re.compile(f"{before}(?:{'|'.join(parts)}){after}") if parts else None
+        # for each prefix, a small regex of only the rows that can begin with it
+        self.dispatch = {}
+        for p in prefixes:
+            rows_p = [g for g, found in starts if any(p.startswith(q) for q in found)]
+            self.dispatch[p] = re.compile(f"{before}(?:{'|'.join(rows_p)}){after}")
+        self.anchored = re.compile(f"(?:{'|'.join(anchored)}){after}", re.M) if anchored else None
+        # a trie of the opening letters lets the regex engine skip quickly to the few places
+        # where a phrase may begin
+        # phrases begin at a word; zero-width, so that one prefix ("the a") does not hide the
+        # next word's own ("assault")
+        self.trigger = re.compile(r"\b(?=(" + trie_pattern(prefixes) + "))")
+
+    def finditer(self, low: str, start: int = 0, end: int | None = None):
+        """Yield the non-overlapping matches in ``low[start:end]`` (``low`` is lower-cased)."""
+        end = len(low) if end is None else end
+        if self.anchored is not None and start == 0:
+            m = self.anchored.match(low, 0, end)
+            if m:
+                yield m
+        if self.regex is None:
+            return
+        if self.everywhere:
+            yield from self.regex.finditer(low, start, end)
+            return
+        last, dispatch = start, self.dispatch
+        for t in self.trigger.finditer(low, start, end):
+            i = t.start()
+            if i < last:
+                continue
+            m = dispatch[t.group(1)].match(low, i, end)
+            if m:
+                yield m
+                last = m.end()
+
+    def search(self, low: str, start: int = 0, end: int | None = None):
+        """The first match in ``low[start:end]``, or None."""
+        return next(self.finditer(low, start, end), None)
+
+    def value(self, m: re.Match):
+        """The table value of the row that ``m`` matched."""
+        return self.values[m.lastgroup]
+
+
+def vocab_hits(vocab: "Vocabulary", low: str) -> list[tuple[int, int, object]]:
+    """``(start, end, value)`` of every match of ``vocab`` in the lower-cased ``low``."""
+    return [(m.start(), m.end(), vocab.values[m.lastgroup]) for m in vocab.finditer(low)]
+
+
+class Lexicon:
+    """Several vocabularies scanned in one pass over a whole report.
+
+    Why: each vocabulary alone costs a scan of every sentence; one trie of all their opening
+    letters finds every place where any phrase may begin, and only the vocabularies that can
+    begin there are tried. The hits are then handed to the sentences they fall in.
+    """
+
+    def __init__(self, vocabularies: dict):
+        self.names = list(vocabularies)
+        self.vocabularies = vocabularies
+        table: dict[str, list] = {}
+        for name, vocab in vocabularies.items():
+            if vocab.everywhere:
+                raise ValueError(f"vocabulary {name} has a pattern that may start anywhere")
+            for p, rx in vocab.dispatch.items():
+                table.setdefault(p, [])
+        for p in table:
+            for name, vocab in vocabularies.items():
+                best = max((q for q in vocab.dispatch if p.startswith(q)), key=len, default=None)
+                if best is not None:
+                    table[p].append((name, vocab.dispatch[best].match))
+        self.table = table
+        self.trigger = re.compile(r"\b(?=(" + trie_pattern(table) + "))")
+
+    def scan(self, low: str) -> dict[str, list[tuple[int, int, object]]]:
+        """Return, per vocabulary, its non-overlapping hits ``(start, end, value)`` in ``low``."""
+        out = {name: [] for name in self.names}
+        last = dict.fromkeys(self.names, 0)
+        values = {name: v.values for name, v in self.vocabularies.items()}
+        for t in self.trigger.finditer(low):
+            i = t.start()
+            for name, match in self.table[t.group(1)]:
+                if i < last[name]:
+                    continue
+                m = match(low, i)
+                if m:
+                    out[name].append((i, m.end(), values[name][m.lastgroup]))
+                    last[name] = m.end()
+        return out

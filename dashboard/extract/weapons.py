@@ -1,0 +1,90 @@
+"""Find weapon mentions in a sentence: the class of the weapon and the model name beside it.
+
+Why phrases and not words: "four sea-launched Kalibr cruise missiles" is one weapon mention whose
+class (cruise_missile) comes from the noun and whose model (Kalibr) comes from the name; a count
+in front of the phrase counts that weapon. The vocabulary lives in ``weapons.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .tables import Vocabulary, lower_same_length, rows, vocab_hits
+
+_ROWS = rows("weapons.tsv")
+WEAPONS = Vocabulary(
+    [(r[0], (r[1], r[2] if len(r) > 2 else "", r[3] if len(r) > 3 else "noun")) for r in _ROWS],
+    after=r"(?![\w])",
+)
+#: Glue allowed between a model name and its class noun ("Kalibr cruise missiles",
+#: "X-101/X-555 air-launched cruise missiles", "Shahed-type loitering munitions").
+_GLUE = re.compile(
+    r"^(?:[\s/]|type|-type|iranian-made|russian-made|north[- ]korean(?:-made)?|made|hypersonic|"
+    r"supersonic|subsonic|aeroballistic|long-range|medium-range|short-range|anti-ship|anti-radar|"
+    r"upgraded|modernised|modernized)*$", re.I)
+#: Plural nouns (a count of them is plural); models count as either.
+_PLURAL = re.compile(r"(?:s|munitions|aircraft)$", re.I)
+#: How specific a class is, to pick the class of a phrase that mixes words.
+_RANK = {"unknown": 0, "missile": 1, "drone": 2, "glide_bomb": 2, "cruise_missile": 3,
+         "ballistic_missile": 3, "shelling": 4}
+
+
+@dataclass(frozen=True)
+class Weapon:
+    """A weapon mention: span, class (``events.WEAPON_CLASSES`` or ``"shelling"``), model, number."""
+
+    start: int
+    end: int
+    cls: str
+    model: str | None
+    plural: bool
+
+
+def find_weapons(text: str, hits=None) -> list[Weapon]:
+    """Find the weapon phrases of ``text``.
+
+    Parameters
+    ----------
+    text : str
+        A sentence.
+    hits : list of (start, end, value), optional
+        Matches of :data:`WEAPONS` already found by a whole-report scan.
+
+    Returns
+    -------
+    list of Weapon
+        In text order; adjacent model names and class nouns merged into one phrase.
+
+    Examples
+    --------
+    >>> [(w.cls, w.model) for w in find_weapons("four sea-launched Kalibr cruise missiles")]
+    [('cruise_missile', 'Kalibr')]
+    """
+    parts = []
+    if hits is None:
+        hits = vocab_hits(WEAPONS, lower_same_length(text))
+    for s, e, (cls, model, kind) in hits:
+        parts.append([s, e, cls, model or None, kind, text[s:e], kind])
+    merged: list[list] = []
+    for p in parts:
+        if merged and _GLUE.match(text[merged[-1][1]:p[0]]) and merged[-1][6] == "model":
+            last = merged[-1]
+            models = [x for x in (last[3], p[3]) if x]
+            last[1] = p[1]
+            if _RANK[p[2]] >= _RANK[last[2]] and not (last[4] == "model" and p[2] == "missile"):
+                last[2] = p[2]
+            # "Kalibr cruise missiles": the class noun's class, unless the model is more specific
+            if last[4] == "model" and _RANK[last[2]] < _RANK[p[2]]:
+                last[2] = p[2]
+            last[3] = "/".join(dict.fromkeys(models)) or None
+            last[4] = "model" if "model" in (last[4], p[4]) else "noun"
+            last[5] = p[5]
+            last[6] = p[4]
+        else:
+            merged.append(p)
+    out = []
+    for s, e, cls, model, kind, last_word, _ in merged:
+        plural = bool(_PLURAL.search(last_word)) or kind == "model" and not re.search(
+            r"(?:drone|missile|bomb|uav|vehicle)$", last_word, re.I)
+        out.append(Weapon(s, e, cls, model, plural))
+    return out
