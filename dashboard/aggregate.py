@@ -47,6 +47,18 @@ def _rows(data: Strikes, sel: Selection, *conditions: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
+def _renumber(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys in ``[0, size)`` renumbered 0, 1, ... in the order they first appear (as groupby with
+    ``sort=False`` numbers groups), and where each group first appears. O(n), no sorting of n."""
+    first = np.full(size, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(len(keys)))
+    present = np.flatnonzero(first < len(keys))
+    order = present[np.argsort(first[present], kind="stable")]
+    number = np.empty(size, dtype=np.int64)
+    number[order] = np.arange(len(order))
+    return number[keys], first[order]
+
+
 def _dates_in_order(data: Strikes, rows: np.ndarray) -> tuple[np.ndarray, pd.Series]:
     """For ``rows``: an index into the distinct dates they hold, and those dates as strings.
 
@@ -54,11 +66,9 @@ def _dates_in_order(data: Strikes, rows: np.ndarray) -> tuple[np.ndarray, pd.Ser
     them reads its date format from the same first value as it would over all the rows.
     """
     codes, values = data.codes("date")
-    distinct, first, inverse = np.unique(codes[rows], return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    return position[inverse.ravel()], pd.Series(_take(values, distinct[order]))
+    keys = codes[rows] + 1                          # 0: no date
+    position, first = _renumber(keys, len(values) + 1)
+    return position, pd.Series(_take(values, keys[first] - 1))
 
 
 def slices_in(data: Strikes, sel: Selection) -> list[dt.date]:
@@ -92,11 +102,10 @@ def _as_agg_result(column: pd.Series, values: list) -> pd.Series:
 
 def _first_valid(group: np.ndarray, valid: np.ndarray, n: int) -> np.ndarray:
     """Per group, the first position where ``valid``; -1 where there is none."""
-    out = np.full(n, -1, dtype=np.int64)
     pos = np.flatnonzero(valid)
-    g, i = np.unique(group[pos], return_index=True)
-    out[g] = pos[i]
-    return out
+    out = np.full(n, len(group), dtype=np.int64)
+    np.minimum.at(out, group[pos], pos)
+    return np.where(out < len(group), out, -1)
 
 
 def _joined(group: np.ndarray, codes: np.ndarray, values: pd.Series, n: int, sep: str,
@@ -108,7 +117,7 @@ def _joined(group: np.ndarray, codes: np.ndarray, values: pd.Series, n: int, sep
     rank = np.full(len(names) + 1, -1, dtype=np.int64)        # the last entry: missing (code -1)
     rank[ordered] = np.arange(len(ordered))
     r = rank[codes]
-    pairs = np.unique(group[r >= 0] * (len(ordered) + 1) + r[r >= 0])
+    pairs = np.sort(pd.unique(group[r >= 0] * (len(ordered) + 1) + r[r >= 0]))
     owner, which = pairs // (len(ordered) + 1), pairs % (len(ordered) + 1)
     bounds = np.searchsorted(owner, np.arange(n + 1))
     sorted_names = names[ordered] if ordered else names[:0]
@@ -140,15 +149,12 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS) -> 
         return pd.DataFrame(columns=[*keys, "admin1", "geo_precision", "lat", "lon", "weapon", "weapons",
                                      *FIGURES, "strikes", "reports", "first_date", "last_date", "claimants"])
     # groups numbered in the order the rows first show them (as groupby(sort=False))
-    found, first, inverse = np.unique(_place_groups(data)[rows], return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty(len(found), dtype=np.int64)
-    rank[order] = np.arange(len(found))
-    group, n = rank[inverse.ravel()], len(found)
-    head = rows[first[order]]
+    place_group = _place_groups(data)
+    group, first = _renumber(place_group[rows], int(place_group.max()) + 1)
+    n, head = len(first), rows[first]
     out = {k: _take(s[k], head) for k in keys}
     for col in ("admin1", "geo_precision", "lat", "lon"):
-        at = _first_valid(group, s[col].notna().to_numpy()[rows], n)
+        at = _first_valid(group, data.given(col)[rows], n)
         out[col] = _take(s[col], np.where(at >= 0, rows[np.maximum(at, 0)], -1))
     out["strikes"] = np.bincount(group, minlength=n).astype("int64")
     out["reports"] = np.bincount(group, weights=s["n_reports"].to_numpy()[rows], minlength=n).astype("int64")
@@ -200,10 +206,10 @@ def _dominant_rows(data: Strikes, rows, group, n, weapon, head) -> np.ndarray:
     weight = ((l + i) + h) + 1e-3          # row by row as DataFrame.sum(axis=1) + 1e-3 computes it
     ok = np.flatnonzero(weapon >= 0)
     width = int(weapon.max()) + 1 if len(ok) else 1
-    found, first, inverse = np.unique(group[ok] * width + weapon[ok], return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    total = np.bincount(inverse, weights=weight[ok], minlength=len(found))
-    owner = found // width
+    pair = group[ok] * width + weapon[ok]
+    inverse, first = _renumber(pair, n * width)
+    total = np.bincount(inverse, weights=weight[ok], minlength=len(first))
+    owner = pair[first] // width
     best = np.lexsort((first, -total, owner))
     starts = np.flatnonzero(np.r_[True, owner[best][1:] != owner[best][:-1]])
     winner = best[starts]
@@ -221,8 +227,7 @@ def _dominant_rows(data: Strikes, rows, group, n, weapon, head) -> np.ndarray:
             winner[np.searchsorted(owner[winner], g)] = min(candidates, key=lambda p: (-exact[p], first[p]))
     out = np.full(n, -1, dtype=np.int64)
     out[owner[winner]] = rows[ok[first[winner]]]
-    s = data.strikes
-    out[(s["place"].isna().to_numpy() | s["country"].isna().to_numpy())[head]] = -1
+    out[(data.given("place", missing=True) | data.given("country", missing=True))[head]] = -1
     return out
 
 
@@ -234,7 +239,7 @@ def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 def series(data: Strikes, sel: Selection) -> pd.DataFrame:
     """Launched and intercepted per slice and weapon class (long form, for Altair)."""
-    rows = _rows(data, sel, data.strikes["date"].notna().to_numpy())
+    rows = _rows(data, sel, data.given("date"))
     if not len(rows):
         return pd.DataFrame(columns=["slice", "weapon", "figure", "value"])
     # Sum per (slice, class) with integer codes, then let pandas shape the small table.
@@ -244,14 +249,14 @@ def series(data: Strikes, sel: Selection) -> pd.DataFrame:
     weapon, weapons = data.codes("weapon")
     pair = slice_code * (len(weapons) + 1) + weapon[rows]
     ok = (slice_code >= 0) & (weapon[rows] >= 0)
-    found, first, inverse = np.unique(pair[ok], return_index=True, return_inverse=True)
+    inverse, first = _renumber(pair[ok], (int(slice_code.max()) + 1) * (len(weapons) + 1))
     small = pd.DataFrame({"slice": starts.to_numpy()[which[ok][first]],
                           "weapon": _take(data.strikes["weapon"], rows[ok][first])})
     for f in ("launched", "intercepted"):
         values = data.numbers(f"{f}_count")[rows][ok]
         given = ~np.isnan(values)
-        total = np.bincount(inverse.ravel()[given], weights=values[given], minlength=len(found))
-        stated = np.bincount(inverse.ravel()[given], minlength=len(found)) > 0
+        total = np.bincount(inverse[given], weights=values[given], minlength=len(first))
+        stated = np.bincount(inverse[given], minlength=len(first)) > 0
         small[f"{f}_count"] = pd.array(np.where(stated, total, np.nan), dtype="Float64")
     small["slice"] = small["slice"].astype(starts.dtype)
     table = (small.groupby(["slice", "weapon"])[["launched_count", "intercepted_count"]].sum(min_count=1)
@@ -265,28 +270,30 @@ def series(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 def region_totals(data: Strikes, sel: Selection, figure: str = "intercepted") -> pd.DataFrame:
     """Per admin-1 region and country: the sum of ``figure`` (cities and the region's own)."""
-    rows = _rows(data, sel, data.strikes["admin1"].notna().to_numpy())
-    s = data.strikes.iloc[rows][["admin1", "country", f"{figure}_count", "strike_id"]]
+    rows = _rows(data, sel, data.given("admin1"))
+    s = data.strikes[["admin1", "country", f"{figure}_count", "strike_id"]].iloc[rows]
     if s.empty:
         return pd.DataFrame(columns=["admin1", "country", "value", "strikes"])
-    out = s.groupby(["admin1", "country"]).agg(value=(f"{figure}_count", lambda v: v.sum(min_count=1)),
-                                                strikes=("strike_id", "size"))
+    grouped = s.groupby(["admin1", "country"])
+    out = grouped.agg(strikes=("strike_id", "size"))
+    out.insert(0, "value", grouped[f"{figure}_count"].sum(min_count=1))     # NA when none stated
     return out.reset_index()
 
 
 def launch_arcs(data: Strikes, sel: Selection) -> pd.DataFrame:
     """Launch site → target pairs where both are known, with how many strikes used them."""
     s = data.strikes
-    rows = _rows(data, sel, s["launch_lat"].notna().to_numpy(), data.flag("located"))
-    s = s.iloc[rows][["launch_place", "place", "launch_lat", "launch_lon", "lat", "lon", "weapon", "strike_id",
-                      "launched_count"]]
+    rows = _rows(data, sel, data.given("launch_lat"), data.flag("located"))
+    s = s[["launch_place", "place", "launch_lat", "launch_lon", "lat", "lon", "weapon", "strike_id",
+           "launched_count"]].iloc[rows]
     if s.empty:
         return pd.DataFrame(columns=["launch_place", "launch_lat", "launch_lon", "place", "lat", "lon",
                                      "weapon", "strikes", "launched"])
-    out = s.groupby(["launch_place", "place"], sort=False).agg(
+    grouped = s.groupby(["launch_place", "place"], sort=False)
+    out = grouped.agg(
         launch_lat=("launch_lat", "first"), launch_lon=("launch_lon", "first"), lat=("lat", "first"),
-        lon=("lon", "first"), weapon=("weapon", "first"), strikes=("strike_id", "size"),
-        launched=("launched_count", lambda v: v.sum(min_count=1)))
+        lon=("lon", "first"), weapon=("weapon", "first"), strikes=("strike_id", "size"))
+    out["launched"] = grouped["launched_count"].sum(min_count=1)               # NA when none stated
     return out.reset_index()
 
 

@@ -62,17 +62,32 @@ def _codes(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, object]:
     return np.asarray(codes, dtype=np.int64), uniques
 
 
-def _lookup(codes: np.ndarray, table: np.ndarray, missing) -> np.ndarray:
-    """``table[code]`` for each code, ``missing`` where the code is -1."""
-    return np.append(table, np.asarray([missing], dtype=table.dtype))[codes]
-
-
 def _sort_key(values: pd.Series, descending: bool = False) -> np.ndarray:
     """Integers that sort like ``values`` (missing values last, as pandas sorts them)."""
     codes, uniques = _codes(values, sort=True)
     if descending:
         return np.where(codes < 0, 1, -codes)
     return np.where(codes < 0, len(uniques), codes)
+
+
+def _firsts(codes: np.ndarray, n: int) -> np.ndarray:
+    """For each code in ``[0, n)``, the first position where it occurs (len(codes) if nowhere)."""
+    first = np.full(n, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def _combos(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One code per distinct combination of integer columns, and a row holding each combination.
+
+    Elementwise rules are then run, with pandas as before, on one row per combination and the
+    result spread back with the codes: the same values and dtypes for a fraction of the work.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        key = np.asarray(pd.factorize(key * (int(column.max(initial=0)) + 2) + (column + 1))[0], dtype=np.int64)
+    n = int(key.max(initial=-1)) + 1
+    return key, _firsts(key, n)
 
 
 def _group_sum(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
@@ -84,14 +99,13 @@ def _group_sum(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
 
 
 def _claimant_columns(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    codes, uniques = _codes(claims["claimed_by"])
-    table = [classify_claimant(name) for name in uniques]
-    side = _lookup(codes, np.array([t[0] for t in table], dtype=object), None)
-    rank = _lookup(codes, np.array([t[1] for t in table], dtype=np.int64), UNRANKED)
-    side = pd.Series(side, index=claims.index, dtype=object)
+    names = claims["claimed_by"].astype("object")
+    uniques = {name: classify_claimant(name) for name in pd.unique(names)}
+    side = names.map(lambda n: uniques[n][0])
+    rank = names.map(lambda n: uniques[n][1]).astype("int64")
     # A claimant whose words do not name a side speaks for the country the place lies in.
     side = side.where(side.notna(), claims["country"].where(claims["country"].isin(["UA", "RU"])))
-    return side.fillna("other"), pd.Series(rank, index=claims.index)
+    return side.fillna("other"), rank
 
 
 def _attacker(claims: pd.DataFrame, side: pd.Series) -> pd.Series:
@@ -102,48 +116,60 @@ def _attacker(claims: pd.DataFrame, side: pd.Series) -> pd.Series:
     return claims["attacker"].where(claims["attacker"].notna(), guess).fillna("?")
 
 
-def _weapon_groups(df: pd.DataFrame) -> pd.Series:
+def _weapon_groups(weapon: np.ndarray, names: np.ndarray, stated: np.ndarray, cluster: np.ndarray) -> np.ndarray:
     """Weapon class for merging: an unspecified class adopts the single specific one beside it.
 
-    Per cluster (date, place, claimant side) and parent class, the specific classes stated are
-    counted with integer codes: where there is exactly one, the parent's claims take it.
+    Parameters
+    ----------
+    weapon : codes into ``names`` of the class with missing read as "unknown"
+    names : the class names
+    stated : codes into ``names`` of the class as extracted (-1: missing)
+    cluster : codes of (date, place, claimant side)
+
+    Returns
+    -------
+    Codes into ``names`` of the class each claim merges under.
     """
-    weapon = df["weapon"].fillna("unknown")
-    cluster, _ = _codes(df["_date"] + "|" + df["_place"] + "|" + df["side"])
-    n_clusters = int(cluster.max()) + 1 if len(cluster) else 0
-    stated, stated_values = _codes(df["weapon"])      # the class as extracted: what `only` reports
-    stated_values = np.asarray(stated_values, dtype=object)
+    n_clusters = int(cluster.max(initial=-1)) + 1
+    width = len(names) + 1
     for parent, children in PARENT_CLASSES.items():
-        rows = np.flatnonzero((weapon.isin(children) & weapon.ne(parent)).to_numpy())
+        child = np.isin(names, [c for c in children if c != parent])
+        rows = np.flatnonzero(child[weapon])
         if not len(rows):
             continue
         c, w = cluster[rows], stated[rows]
         # distinct stated classes per cluster (missing ones not counted, as nunique does)
-        pairs = np.unique(c[w >= 0] * (len(stated_values) + 1) + w[w >= 0])
-        distinct = np.bincount(pairs // (len(stated_values) + 1), minlength=n_clusters)
-        first_cluster, first_row = np.unique(c, return_index=True)
+        pairs = pd.unique(c[w >= 0] * width + w[w >= 0])
+        distinct = np.bincount(pairs // width, minlength=n_clusters)
+        first = _firsts(c, n_clusters)
+        here = np.flatnonzero(first < len(c))
         only = np.full(n_clusters, -1, dtype=np.int64)
-        single = distinct[first_cluster] == 1
-        only[first_cluster[single]] = w[first_row[single]]
-        adopt = np.flatnonzero(weapon.eq(parent).to_numpy() & (only[cluster] >= 0))
-        if len(adopt):
-            weapon = weapon.copy()
-            weapon.iloc[adopt] = stated_values[only[cluster[adopt]]]
+        single = here[distinct[here] == 1]
+        only[single] = w[first[single]]
+        parent_code = np.flatnonzero(names == parent)
+        adopt = np.isin(weapon, parent_code) & (only[cluster] >= 0)
+        weapon = np.where(adopt, only[cluster], weapon)
     return weapon
 
 
 def _first_stated(groups: np.ndarray, stated: np.ndarray, n: int) -> np.ndarray:
-    """Per group (``groups`` sorted), the position of its first row where ``stated``; -1 if none."""
+    """Per group, the position of its first row where ``stated``; -1 if none."""
     pos = np.flatnonzero(stated)
-    first = np.full(n, -1, dtype=np.int64)
-    g, i = np.unique(groups[pos], return_index=True)
-    first[g] = pos[i]
-    return first
+    first = np.full(n, len(groups), dtype=np.int64)
+    np.minimum.at(first, groups[pos], pos)
+    return np.where(first < len(groups), first, -1)
 
 
 def _take(column: pd.Series, rows: np.ndarray) -> pd.Series:
     """``column`` at ``rows`` (-1 gives a missing value), keeping the column's dtype."""
-    return pd.Series(column.array.take(rows, allow_fill=True), name=column.name)
+    return pd.Series(column.array.take(rows, allow_fill=True), name=column.name, dtype=column.dtype)
+
+
+def _filled(claims: pd.DataFrame, column: str, fill: str) -> tuple[np.ndarray, pd.Series]:
+    """Codes and values of ``claims[column].fillna(fill)``, worked out per distinct value."""
+    combo, first = _combos(_codes(claims[column])[0])
+    values = claims[column].iloc[first].reset_index(drop=True).fillna(fill)
+    return combo, values
 
 
 def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -164,55 +190,87 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
     Notes
     -----
-    Strikes are ordered by their key string (``strike_key``). The work is done on integer codes
-    and index arrays: the claims are never copied whole or sorted as a table; only the first
-    claim of each strike is taken into the result.
+    Strikes are ordered by their key string (``strike_key``). No string is built per claim:
+    the rules run on one row per distinct combination of the columns they read, and the merge
+    on integer codes; only the first claim of each strike is copied into the result.
     """
     if claims.empty:
         return _empty_strikes(claims), np.zeros(0, dtype="int64")
     claims = claims.reset_index(drop=True)
-    extra = pd.DataFrame(index=claims.index)
-    extra["side"], extra["rank"] = _claimant_columns(claims)
-    attacker = _attacker(claims, extra["side"])
-    extra["_date"] = claims["date"].fillna("")
-    extra["_place"] = claims["country"].fillna("") + "|" + claims["place"].fillna("").str.lower()
-    extra["wclass"] = _weapon_groups(pd.concat([claims[["weapon"]], extra[["side", "_date", "_place"]]], axis=1))
-    key = (extra["_date"] + "|" + extra["_place"] + "|" + extra["wclass"] + "|" + attacker + "|"
-           + extra["side"])
-    # Undated claims cannot be matched to anything: each stands alone.
-    key = key.where(claims["date"].notna(), "undated|" + claims["event_id"])
-    extra["_pub"] = claims["published"].fillna("")
+    code = {c: _codes(claims[c])[0] for c in ("claimed_by", "country", "attacker", "place", "weapon")}
+    # side and rank of the claimant, then the attacker: per distinct (claimant, country, attacker)
+    who, first = _combos(code["claimed_by"], code["country"], code["attacker"])
+    small = claims.iloc[first][["claimed_by", "country", "attacker"]].reset_index(drop=True)
+    side_of, rank_of = _claimant_columns(small)
+    attacker_of = _attacker(small, side_of)
+    side_code, _ = _codes(side_of)
+    attacker_code, _ = _codes(attacker_of)
+    date_code, date_of = _filled(claims, "date", "")
+    pub_code, pub_of = _filled(claims, "published", "")
+    place, first = _combos(code["country"], code["place"])
+    small = claims.iloc[first][["country", "place"]].reset_index(drop=True)
+    place_of = small["country"].fillna("") + "|" + small["place"].fillna("").str.lower()
+    place_code, _ = _codes(place_of)
+    # weapon classes: unspecified claims adopt the one class beside them (date, place, side)
+    weapon_code, weapon_of = _filled(claims, "weapon", "unknown")
+    names = weapon_of.to_numpy(dtype=object)
+    stated = np.where(code["weapon"] >= 0, weapon_code, -1)
+    cluster, first = _combos(date_code, place_code[place], side_code[who])
+    cluster_of = (date_of.iloc[date_code[first]].reset_index(drop=True) + "|"
+                  + place_of.iloc[place[first]].reset_index(drop=True) + "|"
+                  + side_of.iloc[who[first]].reset_index(drop=True))
+    wclass = _weapon_groups(weapon_code, names, stated, _codes(cluster_of)[0][cluster])
+    # the strike key: one string per distinct combination; undated claims stand alone
+    dated = np.flatnonzero(claims["date"].notna().to_numpy())
+    combo, first = _combos(date_code[dated], place_code[place[dated]], wclass[dated], attacker_code[who[dated]],
+                           side_code[who[dated]])
+    first = dated[first]
+    key_of = (date_of.iloc[date_code[first]].reset_index(drop=True) + "|"
+              + place_of.iloc[place[first]].reset_index(drop=True) + "|"
+              + weapon_of.iloc[wclass[first]].reset_index(drop=True) + "|"
+              + attacker_of.iloc[who[first]].reset_index(drop=True) + "|"
+              + side_of.iloc[who[first]].reset_index(drop=True))
+    alone = np.setdiff1d(np.arange(len(claims)), dated)
+    keys = pd.concat([key_of, "undated|" + claims["event_id"].iloc[alone]], ignore_index=True)
+    key_code = np.empty(len(claims), dtype=np.int64)
+    key_code[dated] = combo
+    key_code[alone] = len(key_of) + np.arange(len(alone))
+    strike_code, strike_keys = _codes(keys, sort=True)
+    strike_of = strike_code[key_code]
     # the claims of a strike: best claimant first, then the latest report (a stable lexsort)
-    strike_of, keys = _codes(key, sort=True)
+    rank = rank_of.to_numpy()[who]
     order = np.lexsort((_sort_key(claims["event_id"], descending=True),
-                        _sort_key(extra["_pub"], descending=True), extra["rank"].to_numpy(), strike_of))
-    n = len(keys)
+                        _sort_key(pub_of, descending=True)[pub_code], rank, strike_of))
+    n = len(strike_keys)
     groups = strike_of[order]
     top = order[np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])]
     # one row per strike: its first claim, with the derived columns beside the stored ones
-    columns: dict[str, pd.Series] = {"strike_key": _take(key, top)}
-    derived = {"attacker": attacker, "side": extra["side"], "rank": extra["rank"], "_date": extra["_date"],
-               "_place": extra["_place"], "wclass": extra["wclass"], "_pub": extra["_pub"]}
+    columns: dict[str, pd.Series] = {"strike_key": _take(keys, key_code[top]).rename("strike_key")}
+    derived = {"attacker": _take(attacker_of, who[top]), "side": _take(side_of, who[top]),
+               "rank": pd.Series(rank[top]), "_date": _take(date_of, date_code[top]),
+               "_place": _take(place_of, place[top]), "wclass": _take(weapon_of, wclass[top]),
+               "_pub": _take(pub_of, pub_code[top])}
     for name in [*claims.columns, *[c for c in derived if c not in claims.columns]]:
         if name == "_key" or name in FIGURES:
             continue
-        columns[name] = _take(derived.get(name, claims.get(name)), top)
+        columns[name] = derived[name].rename(name) if name in derived else _take(claims[name], top)
     # each figure from the first claim (in that order) that states it
-    at_least = claims["at_least"].fillna("")
+    least_code, least_of = _filled(claims, "at_least", "")
     picked_from = {}
     for field in FIGURES:
         rows = _first_stated(groups, claims[field].notna().to_numpy()[order], n)
         picked_from[field] = np.where(rows >= 0, order[np.maximum(rows, 0)], -1)
         columns[field] = _take(claims[field], picked_from[field])
     for field in FIGURES:
-        flag = at_least.str.contains(field).to_numpy()[np.maximum(picked_from[field], 0)]
+        flag = least_of.str.contains(field).to_numpy()[least_code[np.maximum(picked_from[field], 0)]]
         columns[f"{field}_at_least"] = pd.Series(np.where(picked_from[field] >= 0, flag, None), dtype=object)
     for field in FIGURES:
         columns[f"{field}_from"] = _take(claims["event_id"], picked_from[field])
     columns["n_claims"] = pd.Series(np.bincount(strike_of, minlength=n).astype("int64"))
     report, _ = _codes(claims["report_id"])
-    pairs = np.unique(strike_of[report >= 0] * (int(report.max()) + 2) + report[report >= 0])
-    columns["n_reports"] = pd.Series(np.bincount(pairs // (int(report.max()) + 2), minlength=n).astype("int64"))
+    width = int(report.max(initial=0)) + 2
+    pairs = pd.unique(strike_of[report >= 0] * width + report[report >= 0])
+    columns["n_reports"] = pd.Series(np.bincount(pairs // width, minlength=n).astype("int64"))
     strikes = pd.DataFrame(columns)
     strikes["weapon"] = strikes["wclass"]
     strikes["strike_id"] = np.arange(len(strikes))

@@ -165,15 +165,62 @@ def caption(sel: Selection, countries_present: tuple[str, ...] = ()) -> str:
 
 @dataclass
 class Strikes:
-    """The store's claims merged into strikes, ready for fast filtering."""
+    """The store's claims merged into strikes, ready for fast filtering.
+
+    Filters and totals work on integer codes and numpy arrays derived from the columns once,
+    on first use (`codes`, `numbers`), so a filter change never runs string operations over
+    every strike nor copies the table. Treat the frames as read-only after construction.
+    """
 
     claims: pd.DataFrame
     strikes: pd.DataFrame
     claim_strike: np.ndarray
     dates: np.ndarray = field(init=False)
+    _derived: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         self.dates = pd.to_datetime(self.strikes["date"], errors="coerce").to_numpy()
+        self._derived = {}
+
+    def derived(self, key, make):
+        """A value computed once from the frames (codes, arrays), cached on this object."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
+
+    def codes(self, column: str, table: str = "strikes") -> tuple[np.ndarray, pd.Series]:
+        """Integer codes of a column (-1: missing) and its distinct values, as a Series."""
+        def make():
+            frame = self.claims if table == "claims" else self.strikes
+            codes, uniques = pd.factorize(frame[column])
+            return np.asarray(codes, dtype=np.int64), pd.Series(uniques)
+        return self.derived(("codes", table, column), make)
+
+    def numbers(self, column: str) -> np.ndarray:
+        """A numeric column of the strikes as float64, NaN where missing."""
+        return self.derived(("numbers", column), lambda: pd.to_numeric(self.strikes[column]).astype(
+            "Float64").to_numpy(dtype="float64", na_value=np.nan))
+
+    def flag(self, name: str) -> np.ndarray:
+        """Row flags used by every view: "primary" (not the other side's claim), "located"."""
+        return self.given("alternative_of", missing=True) if name == "primary" else self.given("lat")
+
+    def given(self, column: str, missing: bool = False) -> np.ndarray:
+        """Whether each strike has a value in ``column`` (``missing=True``: whether it has none)."""
+        def make():
+            notna = self.strikes[column].notna().to_numpy()
+            return ~notna if missing else notna
+        return self.derived(("given", column, missing), make)
+
+    def figure(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """A numeric column as (values with 0 where missing, 1.0 where stated) for weighted sums."""
+        def make():
+            values = self.numbers(column)
+            stated = ~np.isnan(values)
+            return np.where(stated, values, 0.0), stated.astype(np.float64)
+        return self.derived(("figure", column), make)
 
     @classmethod
     def from_claims(cls, claims: pd.DataFrame) -> "Strikes":
@@ -182,13 +229,67 @@ class Strikes:
 
     @classmethod
     def from_store(cls, store) -> "Strikes":
-        return cls.from_claims(store.event_table())
+        return cls.from_claims(read_claims(store))
+
+
+#: Rows read from SQLite at a time: the rows of one chunk exist as Python objects at once.
+READ_CHUNK = 20_000
+
+
+def read_claims(store) -> pd.DataFrame:
+    """`Store.event_table`, read in chunks: the same frame without holding every row as Python
+    objects at once (at 1M events that transient alone is several GB).
+
+    Keep the query and conversions in step with `Store.event_table` (tests/test_bench_smoke.py
+    checks that both give the same frame).
+    """
+    from .store import EVENT_COLUMNS
+
+    if not hasattr(store, "conn"):
+        return store.event_table()
+    query = (f"SELECT {','.join('e.' + c for c in EVENT_COLUMNS)}, r.published, r.title, "
+             "r.url AS report_url, r.kind FROM events e JOIN reports r USING (report_id)")
+    chunks = list(pd.read_sql_query(query, store.conn, chunksize=READ_CHUNK))
+    if len(chunks) > 1:
+        chunks = _same_dtypes(chunks)
+    df = pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql_query(query, store.conn)
+    for name in FIGURES:
+        df[name] = df[name].astype("Int64")
+    df["date_inferred"] = df["date_inferred"].fillna(0).astype(bool)
+    return df
+
+
+def _same_dtypes(chunks: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Give a chunk's all-missing column the dtype the other chunks agree on (str or float64),
+    as reading every row at once would have inferred it."""
+    for col in chunks[0].columns:
+        kinds = {str(c[col].dtype) for c in chunks}
+        if len(kinds) < 2:
+            continue
+        target = "str" if "str" in kinds else ("float64" if kinds <= {"object", "int64", "float64"} else None)
+        for c in chunks:
+            if target and c[col].dtype == object and c[col].isna().all():
+                c[col] = c[col].astype(target)
+    return chunks
+
+
+def _choice(data: Strikes, column: str, values) -> np.ndarray:
+    """``strikes[column].isin(values)``, worked out once per distinct value."""
+    codes, uniques = data.codes(column)
+    hit = np.append(uniques.isin(list(values)).to_numpy(dtype=bool), False)
+    return hit[codes]
+
+
+def _contains(data: Strikes, column: str, text: str) -> np.ndarray:
+    """``strikes[column].fillna("").str.contains(text, case=False)``, per distinct value."""
+    codes, uniques = data.codes(column)
+    hit = uniques.fillna("").str.contains(text, case=False, regex=False).to_numpy(dtype=bool)
+    return np.append(hit, text == "")[codes]     # a missing value is "", which contains only ""
 
 
 def mask(data: Strikes, sel: Selection) -> np.ndarray:
     """Boolean mask over ``data.strikes`` for a selection."""
-    s = data.strikes
-    keep = np.ones(len(s), dtype=bool)
+    keep = np.ones(len(data.strikes), dtype=bool)
     if sel.date_from:
         keep &= data.dates >= np.datetime64(sel.date_from)
     if sel.date_to:
@@ -196,9 +297,9 @@ def mask(data: Strikes, sel: Selection) -> np.ndarray:
     for f in FILTERS:
         value = sel.values()[f.param]
         if f.kind == "choice" and value:
-            keep &= s[f.column].isin(value).to_numpy()
+            keep &= _choice(data, f.column, value)
         elif f.kind == "contains" and value:
-            keep &= s[f.column].fillna("").str.contains(value, case=False, regex=False).to_numpy()
+            keep &= _contains(data, f.column, value)
     return keep
 
 
@@ -207,27 +308,59 @@ def _total(values: pd.Series) -> int | None:
     return None if pd.isna(total) else int(round(float(total)))
 
 
+def _sums(data: Strikes, column: str, rows: np.ndarray, codes: np.ndarray, n: int):
+    """Per code in ``[0, n)`` (codes of ``rows``): the sum of ``column`` and whether any row states
+    it (missing values and rows with code -1 count for nothing)."""
+    values, stated = data.figure(column)
+    if len(rows) < len(values):
+        values, stated = values[rows], stated[rows]
+    return (np.bincount(codes + 1, weights=values, minlength=n + 1)[1:],
+            np.bincount(codes + 1, weights=stated, minlength=n + 1)[1:] > 0)
+
+
+def _total_of(sums: tuple[np.ndarray, np.ndarray], which) -> int | None:
+    """The total over some codes, None when none of them reports the figure."""
+    total, stated = sums
+    which = [w for w in which if w is not None]
+    return int(round(float(total[which].sum()))) if stated[which].any() else None
+
+
+def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct codes present (missing values, -1, left out), in code order."""
+    return np.flatnonzero(np.bincount(codes[codes >= 0], minlength=n))
+
+
 def summary(data: Strikes, sel: Selection = Selection()) -> dict:
     """Totals for a selection; a figure that no report in it states is None, never 0."""
     keep = mask(data, sel)
-    s = data.strikes[keep]
+    rows = np.flatnonzero(keep)
+    weapon_codes, weapons = data.codes("weapon")
+    weapon = weapon_codes[rows]
+    code_of = {w: i for i, w in enumerate(weapons) if isinstance(w, str)}
+    sums = {f: _sums(data, f"{f}_count", rows, weapon, len(weapons))
+            for f in ("launched", "intercepted", "lost", "killed", "injured")}
     out: dict = {}
-    for weapon in WEAPON_CLASSES:
-        rows = s[s["weapon"] == weapon]
-        out[WEAPON_WORDS[weapon][1]] = {f: _total(rows[f"{f}_count"]) for f in ("launched", "intercepted", "lost")}
-    missiles = s[s["weapon"].isin(MISSILE_CLASSES)]
-    out["missiles"] = {f: _total(missiles[f"{f}_count"]) for f in ("launched", "intercepted", "lost")}
+    for name in WEAPON_CLASSES:
+        out[WEAPON_WORDS[name][1]] = {f: _total_of(sums[f], [code_of.get(name)])
+                                      for f in ("launched", "intercepted", "lost")}
+    missiles = [code_of.get(w) for w in MISSILE_CLASSES]
+    out["missiles"] = {f: _total_of(sums[f], missiles) for f in ("launched", "intercepted", "lost")}
     order = ["drones", "missiles", "cruise_missiles", "ballistic_missiles", "missiles_unspecified",
              "glide_bombs", "unknown"]
     out = {k: out[k] for k in order}
-    out["killed"] = _total(s["killed_count"])
-    out["injured"] = _total(s["injured_count"])
-    primary = s[s["alternative_of"].isna()]
+    for f in ("killed", "injured"):
+        values, stated = data.figure(f"{f}_count")
+        out[f] = int(round(float(values[rows].sum()))) if stated[rows].any() else None
+    primary = rows[data.flag("primary")[rows]]
     out["events"] = int(len(primary))
-    out["places"] = int(primary.loc[primary["lat"].notna(), "place"].nunique())
+    place_codes, places = data.codes("place")
+    out["places"] = len(_distinct(place_codes[primary[data.flag("located")[primary]]], len(places)))
     claims_kept = keep[data.claim_strike] if len(data.claim_strike) else np.zeros(0, dtype=bool)
-    out["reports"] = int(data.claims.loc[claims_kept, "report_id"].nunique())
-    out["caption"] = caption(sel, tuple(sorted(primary["country"].dropna().unique())))
+    report_codes, reports = data.codes("report_id", table="claims")
+    out["reports"] = len(_distinct(report_codes[claims_kept], len(reports)))
+    country_codes, countries = data.codes("country")
+    present = countries.iloc[_distinct(country_codes[primary], len(countries))]
+    out["caption"] = caption(sel, tuple(sorted(present)))
     return out
 
 
