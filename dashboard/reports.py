@@ -100,14 +100,22 @@ def _date_from_match(m: re.Match) -> dt.date | None:
         return None
 
 
+#: A line that says it carries the publication time ("Updated: ...", "Published 2024-03-08").
+DATELINE_CUE = re.compile(r"\b(updated|published|posted|last modified|date)\b", re.I)
+#: A wire dateline: a place in capitals, a comma, then the date ("KYIV, 8 March 2024 -").
+WIRE_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\-]{2,40}(?:,\s*[A-Za-z .]+)?,\s*")
+
+
 def find_dateline(text: str) -> dt.date | None:
     """The publication date from a dateline in the first lines, e.g. "Updated: 4:25 AM, Mon
-    November 06, 2023". Only the head of the text is read: a date further down is an event's."""
-    head = "\n".join(line for line in text.lstrip().splitlines()[:DATELINE_LINES])
-    for pattern in DATELINE_PATTERNS:
-        m = pattern.search(head)
-        if m:
-            return _date_from_match(m)
+    November 06, 2023" or "KYIV, 8 March 2024 -". A bare date counts only as the first line:
+    further down it is more likely a page's date widget or an event's date than a dateline."""
+    lines = [line for line in text.lstrip().splitlines() if line.strip()][:DATELINE_LINES]
+    for i, line in enumerate(lines):
+        for pattern in DATELINE_PATTERNS:
+            m = pattern.search(line)
+            if m and (i == 0 or DATELINE_CUE.search(line[:m.start()]) or WIRE_DATELINE.match(line)):
+                return _date_from_match(m)
     return None
 
 

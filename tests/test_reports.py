@@ -20,6 +20,10 @@ def write(tmp_path, name, data):
     ("Sept. 12, 2023\nText", dt.date(2023, 9, 12)),
     ("MOSCOW, August 6. Drones were downed.", None),           # no year: not a full date
     ("Line one\nLine two\nLine three\nLine four\nLine five 2024-01-01", None),  # not a dateline
+    ("-0.4 C\nFriday, December 1, 2023\n\nHeadline", None),        # a site's date widget
+    ("Headline\nPosted: Friday, December 1, 2023", dt.date(2023, 12, 1)),
+    ("Headline\n\nLVIV, Ukraine, July 6, 2023 - Missiles hit", dt.date(2023, 7, 6)),
+    (" date 2024-01-10 Drones reach the airbase", dt.date(2024, 1, 10)),
 ])
 def test_dateline(head, expected):
     assert find_dateline(head) == expected
