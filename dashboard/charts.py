@@ -11,7 +11,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from .maps import WEAPON_COLOURS, weapon_label
+from .maps import WEAPON_COLOURS, figure_word, weapon_label
 from .query import WEAPON_WORDS
 
 #: At most this many small maps (one per slice): the page stays light and readable.
@@ -119,7 +119,7 @@ def small_multiples(panels: list[tuple[str, pd.DataFrame]], outline: dict, *, fi
         size=alt.Size("value:Q", scale=alt.Scale(domain=[0, top], range=[12, 700], zero=True), legend=None),
         color=alt.Color("Weapon:N", scale=weapon_scale(list(WEAPON_COLOURS)), legend=None),
         tooltip=[alt.Tooltip("panel:N", title="When"), alt.Tooltip("place:N", title="Place"),
-                 alt.Tooltip("Weapon:N"), alt.Tooltip("value:Q", title=figure.capitalize(), format=",d")],
+                 alt.Tooltip("Weapon:N"), alt.Tooltip("value:Q", title=figure_word(figure).capitalize(), format=",d")],
     )
     layered = alt.layer(background, circles, data=df).project(type="mercator").properties(width=width, height=height)
     return layered.facet(facet=alt.Facet("panel:N", sort=titles, title=None,

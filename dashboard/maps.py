@@ -41,8 +41,26 @@ WEAPON_COLOURS: dict[str, tuple[int, int, int]] = {
     "unknown": (120, 120, 120),         # grey
 }
 #: Figures a circle can be sized by, with the words the page uses for them.
-SIZE_FIGURES = {"launched": "Launched", "intercepted": "Intercepted", "killed": "Killed",
-                "injured": "Injured", "hit": "Hit (reached a target)"}
+SIZE_FIGURES = {"largest": "Largest figure (launched, intercepted or hit)", "launched": "Launched",
+                "intercepted": "Intercepted", "killed": "Killed", "injured": "Injured",
+                "hit": "Hit (reached a target)"}
+#: What "largest" reads at a place (the slide's circles follow the same rule): a night with only
+#: interceptions reported still gets a circle of its size.
+LARGEST_OF = ("launched", "intercepted", "hit")
+
+
+def figure_word(figure: str) -> str:
+    """The figure in a sentence: "launched", "the largest figure"."""
+    return "the largest figure" if figure == "largest" else figure
+
+
+def figure_values(frame: pd.DataFrame, figure: str) -> pd.Series:
+    """Per-row values of a size figure; "largest" is the biggest stated of `LARGEST_OF`."""
+    names = [c for c in LARGEST_OF if c in frame] if figure == "largest" else [figure] * (figure in frame)
+    if not names:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    values = frame[names].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return values.max(axis=1)
 #: A fixed view of Ukraine and western Russia: never computed from the selection.
 INITIAL_VIEW = pdk.ViewState(latitude=50.2, longitude=34.5, zoom=4.0, min_zoom=2.5, max_zoom=12,
                              pitch=0, bearing=0)
@@ -234,7 +252,7 @@ def place_points(totals: pd.DataFrame, *, figure: str, scale_max: float | None) 
     if totals is None or totals.empty:
         return []
     df = totals[totals["lat"].notna() & totals["lon"].notna()]
-    values = pd.to_numeric(df[figure], errors="coerce") if figure in df else pd.Series(np.nan, index=df.index)
+    values = figure_values(df, figure)
     radii = radius_px(values.to_numpy(), scale_max)
     stated = values.notna().to_numpy()
     tips = df["tip"].tolist() if "tip" in df else place_tips(df)
@@ -303,12 +321,12 @@ def region_shading(basemap: Basemap, totals: pd.DataFrame, *, figure: str) -> tu
             value = row.get("value")
             if value is None or pd.isna(value):
                 fill = [225, 225, 225, 150]
-                tip = f"{props.get('name')}: {figure} not reported ({row.get('strikes', 0)} strike(s))"
+                tip = f"{props.get('name')}: {figure_word(figure)} not reported ({row.get('strikes', 0)} strike(s))"
             else:
                 share = np.sqrt(float(value) / top) if top else 0.0
                 rgb = [int(round(a + (b - a) * share)) for a, b in zip(*RAMP)]
                 fill = [*rgb, 190]
-                tip = f"{props.get('name')}: {figure} {number_text(value)} ({row.get('strikes', 0)} strike(s))"
+                tip = f"{props.get('name')}: {figure_word(figure)} {number_text(value)} ({row.get('strikes', 0)} strike(s))"
         features.append({"type": "Feature", "geometry": feature["geometry"],
                          "properties": {"name": defuse(props.get("name")), "fill": fill, "tip": defuse(tip)}})
     return {"type": "FeatureCollection", "features": features}, top

@@ -172,3 +172,17 @@ def test_top_place_labels_pick_the_largest():
     points = [{"place": p, "lon": 30.0, "lat": 50.0, "value": v} for p, v in [("a", 1.0), ("b", None), ("c", 9.0)]]
     assert [x["label"] for x in maps.top_place_labels(points, n=1)] == ["c"]
     assert math.isclose(maps.top_place_labels(points, n=1)[0]["lat"], 49.75)
+
+
+@pytest.mark.parametrize("row, figure, expected", [
+    ({"launched": 20, "intercepted": 18, "hit": None}, "largest", 20),
+    ({"launched": None, "intercepted": 18, "hit": 2}, "largest", 18),
+    ({"launched": None, "intercepted": None, "hit": None}, "largest", None),
+    ({"launched": None, "intercepted": 18, "hit": None}, "launched", None),
+    ({"killed": 3}, "killed", 3),
+])
+def test_figure_values(row, figure, expected):
+    import pandas as pd
+    from dashboard.maps import figure_values
+    got = figure_values(pd.DataFrame([row]), figure).iloc[0]
+    assert (pd.isna(got) and expected is None) or got == expected

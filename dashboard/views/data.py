@@ -149,6 +149,10 @@ def series_of(key: tuple, sel: Selection, _data: Loaded) -> pd.DataFrame:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def regions_of(key: tuple, sel: Selection, figure: str, _data: Loaded) -> pd.DataFrame:
+    if figure == "largest":   # the biggest of the figures circles read, per region
+        frames = [aggregate.region_totals(_data.full, sel, figure=f) for f in maps.LARGEST_OF]
+        return (pd.concat(frames).groupby(["admin1", "country"], as_index=False)
+                .agg(value=("value", "max"), strikes=("strikes", "max")))
     return aggregate.region_totals(_data.full, sel, figure=figure)
 
 

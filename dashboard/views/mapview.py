@@ -67,9 +67,9 @@ def slice_label(start: dt.date, size: str) -> str:
 def scale_max(loaded: data.Loaded, sel: Selection, figure: str) -> float | None:
     """The largest per-place figure over the whole chosen range (sizes comparable across slices)."""
     totals = data.places_of(loaded.key, sel, loaded)
-    if totals.empty or figure not in totals:
+    if totals.empty:
         return None
-    top = pd.to_numeric(totals[figure], errors="coerce").max()
+    top = maps.figure_values(totals, figure).max()
     return None if pd.isna(top) or top <= 0 else float(top)
 
 
@@ -114,13 +114,14 @@ def legend_html(weapons: list[str], *, figure: str, scale_max: float | None,
         f'<span style="width:.85em;height:.85em;border-radius:50%;display:inline-block;margin-right:.35em;'
         f'background:rgb{maps.WEAPON_COLOURS.get(w, maps.WEAPON_COLOURS["unknown"])}"></span>{html.escape(maps.weapon_label(w))}</span>'
         for w in weapons)
-    size = (f"Circle area shows {html.escape(figure)}; the largest is {maps.number_text(scale_max)}. "
-            f"Pale small circles: {html.escape(figure)} not reported."
-            if scale_max else f"No {html.escape(figure)} figures reported: circles at the minimum size.")
+    word = html.escape(maps.figure_word(figure))
+    size = (f"Circle area shows {word}; the largest is {maps.number_text(scale_max)}. "
+            f"Pale small circles: {word} not reported."
+            if scale_max else f"No {word} reported: circles at the minimum size.")
     regions = ""
     if region_max:
         a, b = (f"rgb{c}" for c in maps.RAMP)
-        regions = (f'<div>Regions shaded by {html.escape(figure)}: '
+        regions = (f'<div>Regions shaded by {word}: '
                    f'<span style="display:inline-block;width:5em;height:.7em;background:linear-gradient(90deg,{a},{b})">'
                    f'</span> up to {maps.number_text(region_max)}</div>')
     return f'<div style="font-size:.9rem;line-height:1.5">{chips}<div>{size}</div>{regions}</div>'
@@ -156,6 +157,7 @@ def small_multiple_panels(loaded: data.Loaded, sel: Selection, slices: list[dt.d
     for start, totals in data.per_slice_places(loaded.key, sel, tuple(slices[-limit:]), loaded):
         if totals.empty:
             continue
-        frame = totals.reindex(columns=["place", "lon", "lat", "weapon", figure]).rename(columns={figure: "value"})
+        frame = totals.reindex(columns=["place", "lon", "lat", "weapon"]).assign(
+            value=maps.figure_values(totals, figure))
         panels.append((slice_label(start, sel.slice), frame[frame["lat"].notna()]))
     return panels
