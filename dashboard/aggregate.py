@@ -117,10 +117,16 @@ def _joined(group: np.ndarray, codes: np.ndarray, values: pd.Series, n: int, sep
     rank = np.full(len(names) + 1, -1, dtype=np.int64)        # the last entry: missing (code -1)
     rank[ordered] = np.arange(len(ordered))
     r = rank[codes]
+    sorted_names = names[ordered] if ordered else names[:0]
+    if len(ordered) < 63:      # few values (weapon classes): one bit each, joined once per set
+        bits = np.zeros(n, dtype=np.int64)
+        np.bitwise_or.at(bits, group[r >= 0], np.left_shift(1, r[r >= 0]))
+        sets, which = np.unique(bits, return_inverse=True)
+        words = [sep.join(sorted_names[[k for k in range(len(ordered)) if b >> k & 1]]) for b in sets.tolist()]
+        return [words[w] for w in which.ravel().tolist()]
     pairs = np.sort(pd.unique(group[r >= 0] * (len(ordered) + 1) + r[r >= 0]))
     owner, which = pairs // (len(ordered) + 1), pairs % (len(ordered) + 1)
     bounds = np.searchsorted(owner, np.arange(n + 1))
-    sorted_names = names[ordered] if ordered else names[:0]
     return [sep.join(sorted_names[which[i:j]]) for i, j in zip(bounds[:-1], bounds[1:])]
 
 
@@ -154,8 +160,7 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS) -> 
     n, head = len(first), rows[first]
     out = {k: _take(s[k], head) for k in keys}
     for col in ("admin1", "geo_precision", "lat", "lon"):
-        at = _first_valid(group, data.given(col)[rows], n)
-        out[col] = _take(s[col], np.where(at >= 0, rows[np.maximum(at, 0)], -1))
+        out[col] = _firsts_of(data, col, rows, group, n)
     out["strikes"] = np.bincount(group, minlength=n).astype("int64")
     out["reports"] = np.bincount(group, weights=s["n_reports"].to_numpy()[rows], minlength=n).astype("int64")
     date_code, dates = data.derived(("sorted", "date"), lambda: pd.factorize(s["date"], sort=True))
@@ -168,10 +173,7 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS) -> 
     out["first_date"] = _take(pd.Series(dates), np.where(high >= 0, low, -1))
     out["last_date"] = _take(pd.Series(dates), high)
     for f in FIGURES:
-        values = data.numbers(f"{f}_count")[rows]
-        given = ~np.isnan(values)
-        total = np.bincount(group[given], weights=values[given], minlength=n)
-        out[f] = pd.array(np.where(np.bincount(group[given], minlength=n) > 0, total, np.nan), dtype="Float64")
+        out[f] = _sum_of(data, f"{f}_count", rows, group, n)
     weapon, weapons = data.codes("weapon")
     out["weapons"] = _as_agg_result(s["weapon"], _joined(group, weapon[rows], weapons, n, ", "))
     claimant, claimants = data.codes("claimed_by")
@@ -202,8 +204,10 @@ def _dominant_rows(data: Strikes, rows, group, n, weapon, head) -> np.ndarray:
     Rows without a class, and groups with a missing place or country, take no part (groupby
     drops missing keys).
     """
-    l, i, h = (np.nan_to_num(data.numbers(f"{f}_count")[rows]) for f in ("launched", "intercepted", "hit"))
-    weight = ((l + i) + h) + 1e-3          # row by row as DataFrame.sum(axis=1) + 1e-3 computes it
+    def make():
+        l, i, h = (data.figure(f"{f}_count")[0] for f in ("launched", "intercepted", "hit"))
+        return ((l + i) + h) + 1e-3        # row by row as DataFrame.sum(axis=1) + 1e-3 computes it
+    weight = data.derived(("dominant weight",), make)[rows]
     ok = np.flatnonzero(weapon >= 0)
     width = int(weapon.max()) + 1 if len(ok) else 1
     pair = group[ok] * width + weapon[ok]
@@ -280,21 +284,49 @@ def region_totals(data: Strikes, sel: Selection, figure: str = "intercepted") ->
     return out.reset_index()
 
 
+def _firsts_of(data: Strikes, column: str, rows: np.ndarray, group: np.ndarray, n: int) -> pd.Series:
+    """Per group, the first value of ``column`` that is not missing (as groupby's "first")."""
+    at = _first_valid(group, data.given(column)[rows], n)
+    return _take(data.strikes[column], np.where(at >= 0, rows[np.maximum(at, 0)], -1))
+
+
+def _sum_of(data: Strikes, column: str, rows: np.ndarray, group: np.ndarray, n: int) -> pd.api.extensions.ExtensionArray:
+    """Per group, the sum of ``column`` (NA where no row states it, as ``sum(min_count=1)``)."""
+    values, stated = data.figure(column)
+    total = np.bincount(group, weights=values[rows], minlength=n)
+    return pd.array(np.where(np.bincount(group, weights=stated[rows], minlength=n) > 0, total, np.nan),
+                    dtype="Float64")
+
+
 def launch_arcs(data: Strikes, sel: Selection) -> pd.DataFrame:
     """Launch site → target pairs where both are known, with how many strikes used them."""
     s = data.strikes
     rows = _rows(data, sel, data.given("launch_lat"), data.flag("located"))
-    s = s[["launch_place", "place", "launch_lat", "launch_lon", "lat", "lon", "weapon", "strike_id",
-           "launched_count"]].iloc[rows]
-    if s.empty:
+    keyed = rows[(data.given("launch_place") & data.given("place"))[rows]]
+    if not len(rows):
         return pd.DataFrame(columns=["launch_place", "launch_lat", "launch_lon", "place", "lat", "lon",
                                      "weapon", "strikes", "launched"])
-    grouped = s.groupby(["launch_place", "place"], sort=False)
-    out = grouped.agg(
-        launch_lat=("launch_lat", "first"), launch_lon=("launch_lon", "first"), lat=("lat", "first"),
-        lon=("lon", "first"), weapon=("weapon", "first"), strikes=("strike_id", "size"))
-    out["launched"] = grouped["launched_count"].sum(min_count=1)               # NA when none stated
-    return out.reset_index()
+    if not len(keyed):         # every key missing: let groupby say what that gives
+        grouped = s[["launch_place", "place", "launch_lat", "launch_lon", "lat", "lon", "weapon", "strike_id",
+                     "launched_count"]].iloc[rows].groupby(["launch_place", "place"], sort=False)
+        out = grouped.agg(launch_lat=("launch_lat", "first"), launch_lon=("launch_lon", "first"),
+                          lat=("lat", "first"), lon=("lon", "first"), weapon=("weapon", "first"),
+                          strikes=("strike_id", "size"))
+        out["launched"] = grouped["launched_count"].sum(min_count=1)
+        return out.reset_index()
+    def make():
+        site, _ = data.codes("launch_place")
+        place, places = data.codes("place")
+        return pd.factorize((site + 1) * (len(places) + 1) + (place + 1))[0].astype(np.int64)
+    pair = data.derived(("arc groups",), make)
+    group, first = _renumber(pair[keyed], int(pair.max()) + 1)
+    n, head = len(first), keyed[first]
+    out = {"launch_place": _take(s["launch_place"], head), "place": _take(s["place"], head)}
+    for col in ("launch_lat", "launch_lon", "lat", "lon", "weapon"):
+        out[col] = _firsts_of(data, col, keyed, group, n)
+    out["strikes"] = np.bincount(group, minlength=n).astype("int64")
+    out["launched"] = _sum_of(data, "launched_count", keyed, group, n)
+    return pd.DataFrame(out)
 
 
 def strikes_at(data: Strikes, sel: Selection, place: str, country: str | None) -> pd.DataFrame:
@@ -312,7 +344,7 @@ def strikes_at(data: Strikes, sel: Selection, place: str, country: str | None) -
 def claims_of(data: Strikes, strike_ids) -> pd.DataFrame:
     """The claims (one per report sentence) behind the given strikes."""
     wanted = np.isin(data.claim_strike, np.asarray(list(strike_ids)))
-    return data.claims[wanted]
+    return data.full_claims(data.claims[wanted])
 
 
 def weapon_order() -> list[str]:

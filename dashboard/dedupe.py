@@ -220,6 +220,7 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
                   + place_of.iloc[place[first]].reset_index(drop=True) + "|"
                   + side_of.iloc[who[first]].reset_index(drop=True))
     wclass = _weapon_groups(weapon_code, names, stated, _codes(cluster_of)[0][cluster])
+    del code, cluster, stated, weapon_code          # (1M-row arrays: free them as soon as done)
     # the strike key: one string per distinct combination; undated claims stand alone
     dated = np.flatnonzero(claims["date"].notna().to_numpy())
     combo, first = _combos(date_code[dated], place_code[place[dated]], wclass[dated], attacker_code[who[dated]],
@@ -237,6 +238,7 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     key_code[alone] = len(key_of) + np.arange(len(alone))
     strike_code, strike_keys = _codes(keys, sort=True)
     strike_of = strike_code[key_code]
+    del combo, strike_code, dated, alone
     # the claims of a strike: best claimant first, then the latest report (a stable lexsort)
     rank = rank_of.to_numpy()[who]
     order = np.lexsort((_sort_key(claims["event_id"], descending=True),
@@ -266,6 +268,7 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         columns[f"{field}_at_least"] = pd.Series(np.where(picked_from[field] >= 0, flag, None), dtype=object)
     for field in FIGURES:
         columns[f"{field}_from"] = _take(claims["event_id"], picked_from[field])
+    del order, groups, picked_from, least_code, rows
     columns["n_claims"] = pd.Series(np.bincount(strike_of, minlength=n).astype("int64"))
     report, _ = _codes(claims["report_id"])
     width = int(report.max(initial=0)) + 2
@@ -312,8 +315,13 @@ def _table_row(strikes: pd.DataFrame) -> pd.Series:
     is the parent only of the breakdown it carries itself (events ``<report>-r<row>-<k>``)."""
     if "kind" not in strikes:
         return pd.Series("", index=strikes.index)
-    row = strikes["event_id"].str.rsplit("-", n=1).str[0]
-    return row.where(strikes["kind"].fillna("text") != "text", "")
+    table = (strikes["kind"].fillna("text") != "text").to_numpy()
+    if table.all():
+        return strikes["event_id"].str.rsplit("-", n=1).str[0]
+    out = pd.Series("", index=strikes.index, dtype=strikes["event_id"].dtype)
+    if table.any():      # split only the imported rows' ids (a text store has none)
+        out[table] = strikes["event_id"][table].str.rsplit("-", n=1).str[0]
+    return out
 
 
 def _contributions(strikes: pd.DataFrame, field: str) -> pd.Series:

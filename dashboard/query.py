@@ -4,13 +4,17 @@ parameters and the caption in words, so the page, the command line and the slide
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from .dedupe import build_strikes
+from .store import EVENT_COLUMNS
 from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
 
 #: Words for weapon classes: (singular label, plural key in the summary, phrase in a caption).
@@ -170,6 +174,9 @@ class Strikes:
     Filters and totals work on integer codes and numpy arrays derived from the columns once,
     on first use (`codes`, `numbers`), so a filter change never runs string operations over
     every strike nor copies the table. Treat the frames as read-only after construction.
+
+    `from_store` leaves the claims' report text (`TEXT_COLUMNS`) in the store, where
+    `aggregate.claims_of` reads it for the claims asked for; the strikes carry theirs.
     """
 
     claims: pd.DataFrame
@@ -177,6 +184,7 @@ class Strikes:
     claim_strike: np.ndarray
     dates: np.ndarray = field(init=False)
     _derived: dict = field(init=False, repr=False, compare=False)
+    _text: tuple | None = field(default=None, init=False, repr=False, compare=False)   # (path, dtypes)
 
     def __post_init__(self):
         self.dates = pd.to_datetime(self.strikes["date"], errors="coerce").to_numpy()
@@ -229,34 +237,84 @@ class Strikes:
 
     @classmethod
     def from_store(cls, store) -> "Strikes":
-        return cls.from_claims(read_claims(store))
+        if not hasattr(store, "conn"):
+            return cls.from_claims(store.event_table())
+        claims, rowid = _read(store.conn, [c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS])
+        if claims.empty:
+            return cls.from_claims(read_claims(store))
+        strikes, claim_strike = build_strikes(claims)
+        top = pd.Index(claims["event_id"]).get_indexer(strikes["event_id"])
+        text, _ = _read(store.conn, TEXT_COLUMNS, rowids=rowid[top])
+        for name in TEXT_COLUMNS:
+            strikes[name] = text[name]         # both indexed 0..n-1: one row per strike
+        lead = ["strike_key", *[c for c in CLAIM_COLUMNS if c not in FIGURES]]
+        strikes = strikes[lead + [c for c in strikes.columns if c not in lead]]
+        data = cls(claims=claims, strikes=strikes, claim_strike=claim_strike)
+        data._text = (str(Path(store.path).resolve()), text.dtypes.to_dict())
+        return data
+
+    def full_claims(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Claims (rows of `claims`) with the report text `from_store` left in the store."""
+        if self._text is None:
+            return rows
+        path, dtypes = self._text
+        text = pd.DataFrame({n: pd.Series([], dtype=d) for n, d in dtypes.items()})
+        if len(rows):
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                text, _ = _read(conn, TEXT_COLUMNS, ids=rows["event_id"].tolist())
+        out = rows.copy()
+        for name, dtype in dtypes.items():
+            out[name] = pd.Series(text[name].to_numpy(), index=rows.index).astype(dtype)
+        return out[[c for c in CLAIM_COLUMNS if c in out]]
 
 
 #: Rows read from SQLite at a time: the rows of one chunk exist as Python objects at once.
 READ_CHUNK = 20_000
+#: The columns of `Store.event_table`, in order, and what each is read from.
+CLAIM_SQL = {**{c: "e." + c for c in EVENT_COLUMNS}, "published": "r.published", "title": "r.title",
+             "report_url": "r.url AS report_url", "kind": "r.kind"}
+CLAIM_COLUMNS = tuple(CLAIM_SQL)
+#: Report text of the claims that `Strikes.from_store` leaves in the store (most of their bytes).
+TEXT_COLUMNS = ("evidence", "source_url", "title", "report_url")
 
 
 def read_claims(store) -> pd.DataFrame:
-    """`Store.event_table`, read in chunks: the same frame without holding every row as Python
-    objects at once (at 1M events that transient alone is several GB).
+    """`Store.event_table`, read in chunks so the rows never sit in memory as Python objects
+    all at once (at 1M events that alone is several GB).
 
-    Keep the query and conversions in step with `Store.event_table` (tests/test_bench_smoke.py
-    checks that both give the same frame).
+    Keep `CLAIM_SQL` and the conversions in step with `Store.event_table`
+    (tests/test_bench_smoke.py checks that both give the same frame).
     """
-    from .store import EVENT_COLUMNS
+    return _read(store.conn, CLAIM_COLUMNS)[0]
 
-    if not hasattr(store, "conn"):
-        return store.event_table()
-    query = (f"SELECT {','.join('e.' + c for c in EVENT_COLUMNS)}, r.published, r.title, "
-             "r.url AS report_url, r.kind FROM events e JOIN reports r USING (report_id)")
-    chunks = list(pd.read_sql_query(query, store.conn, chunksize=READ_CHUNK))
+
+def _read(conn, columns, rowids=None, ids=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Some columns of the event table and the events' SQLite rowids; with ``rowids`` or
+    ``ids`` (event ids) only those events, in that order."""
+    query = (f"SELECT e.rowid AS _rowid, e.event_id AS _id, {','.join(CLAIM_SQL[c] for c in columns)} "
+             "FROM events e JOIN reports r USING (report_id)")
+    batches = [()]
+    if ids is not None:      # a few claims (a details panel): asked for by id, 10,000 at a time
+        batches = [tuple(ids[i:i + 10_000]) for i in range(0, len(ids), 10_000)] or [()]
+        query += " WHERE e.event_id IN ({})"
+    chunks = []
+    for params in batches:
+        sql = query.format(",".join("?" * len(params))) if ids is not None else query
+        for chunk in pd.read_sql_query(sql, conn, params=params, chunksize=READ_CHUNK):
+            chunks.append(chunk[np.isin(chunk["_rowid"].to_numpy(), rowids)] if rowids is not None else chunk)
     if len(chunks) > 1:
         chunks = _same_dtypes(chunks)
-    df = pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql_query(query, store.conn)
+    df = pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql_query(sql, conn, params=params)
+    if ids is not None or rowids is not None:
+        key, wanted = ("_id", ids) if ids is not None else ("_rowid", rowids)
+        df = df.set_index(key, drop=False).reindex(wanted).reset_index(drop=True)
     for name in FIGURES:
-        df[name] = df[name].astype("Int64")
-    df["date_inferred"] = df["date_inferred"].fillna(0).astype(bool)
-    return df
+        if name in df:
+            df[name] = df[name].astype("Int64")
+    if "date_inferred" in df:
+        df["date_inferred"] = df["date_inferred"].fillna(0).astype(bool)
+    rowid = df.pop("_rowid").to_numpy()
+    return df.drop(columns="_id"), rowid
 
 
 def _same_dtypes(chunks: list[pd.DataFrame]) -> list[pd.DataFrame]:
@@ -301,11 +359,6 @@ def mask(data: Strikes, sel: Selection) -> np.ndarray:
         elif f.kind == "contains" and value:
             keep &= _contains(data, f.column, value)
     return keep
-
-
-def _total(values: pd.Series) -> int | None:
-    total = values.sum(min_count=1)
-    return None if pd.isna(total) else int(round(float(total)))
 
 
 def _sums(data: Strikes, column: str, rows: np.ndarray, codes: np.ndarray, n: int):
