@@ -139,8 +139,10 @@ def _place_groups(data: Strikes) -> np.ndarray:
     return data.derived(("place_groups",), make)
 
 
-def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS) -> pd.DataFrame:
-    """One row per place in the selection: totals, the main weapon class, and counts.
+def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
+                 by_weapon: bool = False) -> pd.DataFrame:
+    """One row per place (per place and weapon class with ``by_weapon``) in the selection:
+    totals, the main weapon class, and counts.
 
     Columns: place, country, admin1, geo_precision, lat, lon, weapon (dominant class),
     weapons (all classes, comma-separated), the figures (sums of contributions, NA if none
@@ -156,7 +158,12 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS) -> 
                                      *FIGURES, "strikes", "reports", "first_date", "last_date", "claimants"])
     # groups numbered in the order the rows first show them (as groupby(sort=False))
     place_group = _place_groups(data)
-    group, first = _renumber(place_group[rows], int(place_group.max()) + 1)
+    size = int(place_group.max()) + 1
+    if by_weapon:   # figures of different weapon classes are never added together in a row
+        weapon_code, weapon_values = data.codes("weapon")
+        place_group = place_group * (len(weapon_values) + 1) + (weapon_code + 1)
+        size *= len(weapon_values) + 1
+    group, first = _renumber(place_group[rows], size)
     n, head = len(first), rows[first]
     out = {k: _take(s[k], head) for k in keys}
     for col in ("admin1", "geo_precision", "lat", "lon"):
@@ -236,9 +243,10 @@ def _dominant_rows(data: Strikes, rows, group, n, weapon, head) -> np.ndarray:
 
 
 def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
-    """Country-wide, macro-regional and sea figures: listed beside the map, not drawn as points."""
+    """Country-wide, macro-regional and sea figures, one row per place and weapon class: listed
+    beside the map, not drawn as points."""
     rest = tuple(p for p in ("country", "macro_region", "sea") if p not in POINT_PRECISIONS)
-    return place_totals(data, sel, precisions=rest)
+    return place_totals(data, sel, precisions=rest, by_weapon=True)
 
 
 def series(data: Strikes, sel: Selection) -> pd.DataFrame:
@@ -299,9 +307,13 @@ def _sum_of(data: Strikes, column: str, rows: np.ndarray, group: np.ndarray, n: 
 
 
 def launch_arcs(data: Strikes, sel: Selection) -> pd.DataFrame:
-    """Launch site → target pairs where both are known, with how many strikes used them."""
+    """Launch site → target pairs where both are known and the target is a point on the map
+    (a city, facility or region, never a country or macro-region), with how many strikes."""
     s = data.strikes
-    rows = _rows(data, sel, data.given("launch_lat"), data.flag("located"))
+    # only to targets drawn as points: an arc to a country's centre would show a strike there
+    codes, values = data.codes("geo_precision")
+    drawn = np.append(values.isin(list(POINT_PRECISIONS)).to_numpy(dtype=bool), False)[codes]
+    rows = _rows(data, sel, data.given("launch_lat"), data.flag("located"), drawn)
     keyed = rows[(data.given("launch_place") & data.given("place"))[rows]]
     if not len(rows):
         return pd.DataFrame(columns=["launch_place", "launch_lat", "launch_lon", "place", "lat", "lon",

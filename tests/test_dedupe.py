@@ -153,3 +153,23 @@ def test_two_missile_classes_leave_the_unspecified_claim_apart(db_path):
         ("B.", "2024-05-02", [dict(**ODESA, weapon="missile", killed=2)]),
     ])
     assert sorted(data.strikes["weapon"]) == ["ballistic_missile", "cruise_missile", "missile"]
+
+
+def test_nationwide_list_keeps_weapon_classes_apart(db_path):
+    from dashboard.aggregate import unplaced_totals
+    data = strikes_of(db_path, [
+        ("Tally.", "2024-03-08", [dict(**UKRAINE, weapon="drone", launched=37, intercepted=33, date="2024-03-08"),
+                                  dict(**UKRAINE, weapon="cruise_missile", intercepted=28, date="2024-03-08")]),
+    ])
+    rows = unplaced_totals(data, Selection()).set_index("weapon")
+    assert rows.loc["drone", "intercepted"] == 33 and rows.loc["cruise_missile", "intercepted"] == 28
+
+
+def test_no_launch_arc_to_a_country_centre(db_path):
+    from dashboard.aggregate import launch_arcs
+    site = dict(launch_place="Kursk oblast", launch_lat=51.7, launch_lon=36.2)
+    data = strikes_of(db_path, [
+        ("Tally.", "2024-03-08", [dict(**UKRAINE, **site, launched=37, date="2024-03-08"),
+                                  dict(**ODESA, **site, launched=5, date="2024-03-08")]),
+    ])
+    assert list(launch_arcs(data, Selection())["place"]) == ["Odesa"]

@@ -92,13 +92,14 @@ def count_tiles(result: dict, columns: int = 4, *, compact: bool = False) -> Non
 
 
 def unplaced_label(row: dict) -> str:
-    """How a nationwide or sea figure is named in the list beside the map."""
+    """How a nationwide or sea figure is named in the list beside the map, with its weapon class."""
     name = row.get("place") or COUNTRY_NAMES.get(row.get("country"), row.get("country")) or "Unknown"
+    weapon = f", {weapon_label(row['weapon']).lower()}" if row.get("weapon") else ""
     if row.get("geo_precision") == "country":
-        return f"{name} \u2014 not broken down by region"
+        return f"{name} \u2014 not broken down by region{weapon}"
     if row.get("geo_precision") == "macro_region":
-        return f"{name} (part of the country, no single region)"
-    return str(name)
+        return f"{name} (part of the country, no single region){weapon}"
+    return f"{name}{weapon}"
 
 
 def unplaced_list(frame: pd.DataFrame) -> None:
