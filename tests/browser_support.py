@@ -311,3 +311,83 @@ def save(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     return path
 
+
+
+def near_identical(a, b, tolerance: int = 12) -> float:
+    """Share of pixels of two same-size images whose channels all differ by at most ``tolerance``
+    (anti-aliasing and SwiftShader noise pass; moved borders, land and sea do not)."""
+    import numpy as np
+    if a.size != b.size:
+        b = b.resize(a.size)
+    diff = np.abs(np.asarray(a, dtype=int) - np.asarray(b, dtype=int)).max(axis=2)
+    return float((diff <= tolerance).mean())
+
+
+def basemap_similarity(a, b, tolerance: int = 12) -> float:
+    """Like `near_identical`, but only over the basemap's drawing: pixels that are not the plain
+    land colour (borders, coasts, sea, names) in either image, leaving out the strongly coloured
+    circles of either. A uniform land area cannot make two different views look alike."""
+    import numpy as np
+    if a.size != b.size:
+        b = b.resize(a.size)
+    pa, pb = np.asarray(a, dtype=int), np.asarray(b, dtype=int)
+    colours = a.getcolors(maxcolors=1 << 24) or [(0, (0, 0, 0))]
+    land = np.array(max(colours)[1], dtype=int)
+
+    def drawing(p):
+        return np.abs(p - land).max(axis=2) > tolerance
+
+    def circles(image):
+        hsv = np.asarray(image.convert("HSV")).astype(int)
+        return (hsv[..., 1] >= 110) & (hsv[..., 2] >= 90)
+
+    mask = (drawing(pa) | drawing(pb)) & ~circles(a) & ~circles(b)
+    if not mask.any():
+        return 0.0
+    same = np.abs(pa - pb).max(axis=2) <= tolerance
+    return float(same[mask].mean())
+
+
+def wait_for_still_map(chart, page, timeout: float = 20, settle: float = 1.0):
+    """A screenshot of the map once two shots ``settle`` seconds apart are near-identical
+    (deck.gl's transitions and the software renderer have finished)."""
+    deadline = time.monotonic() + timeout
+    last = image_of(chart.screenshot())
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(int(settle * 1000))
+        shot = image_of(chart.screenshot())
+        if near_identical(last, shot, tolerance=2) > 0.999:
+            return shot
+        last = shot
+    return last
+
+
+def drag_and_zoom(page, chart, dx: int = 150, dy: int = 90, wheel: int = -400) -> None:
+    """Pan the map with a mouse drag from its centre, then zoom in with the wheel."""
+    box = chart.locator("canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 3, y + dy / 3, steps=5)
+    page.mouse.move(x + dx, y + dy, steps=15)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    page.mouse.move(x + dx, y + dy)
+    page.mouse.wheel(0, wheel)
+
+
+def choose_in_multiselect(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar multiselect labelled ``label`` (real clicks, no URL change).
+    Works with the react-aria combobox (an input labelled ``label``) and the older baseweb select."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
+    box.wait_for(state="visible", timeout=30_000)
+    field = box.locator(f'input[aria-label="{label}"], [data-baseweb="select"], [role="combobox"]').first
+    field.click()
+    choice = page.get_by_role("option", name=option, exact=True).first
+    try:
+        choice.click(timeout=10_000)
+    except Exception:   # the list did not open as a popup: type the option and take it
+        field.fill(option)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")

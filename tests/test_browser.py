@@ -6,11 +6,14 @@ Outside CI the tests skip when /usr/bin/chromium is missing; under CI=true they 
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from browser_support import (CHROMIUM, LAUNCH_ARGS, ROOT, StreamlitServer, dashboard, drawn, image_of,
-                             main_text, number, require_chromium, saturated_spots, visit, wait_for_map,
-                             wait_for_metrics, wait_until_idle)
+from browser_support import (CHROMIUM, LAUNCH_ARGS, ROOT, StreamlitServer, basemap_similarity,
+                             choose_in_multiselect, dashboard, drag_and_zoom, drawn, image_of, main_text,
+                             metrics, near_identical, number, require_chromium, saturated_spots, visit,
+                             wait_for_map, wait_for_metrics, wait_for_still_map, wait_until_idle)
 from conftest import make_event, make_report
 from dashboard.store import Store
 
@@ -120,6 +123,41 @@ def test_date_filter_in_the_url(browser, seed_app, query, same):
             assert all(values[label] != SEED_COUNTS[label] for label in SEED_COUNTS), values
             assert shown or "nothing reported" in main_text(page).lower()
             assert "1\u20135 Nov 2023" in main_text(page), "the caption does not follow the URL's dates"
+        assert_clean(watch, seed_app)
+
+
+def test_zoom_and_pan_survive_a_filter_change(browser, seed_app):
+    """Drag and zoom the map, then pick a weapon in the sidebar: Streamlit reruns and sends the
+    deck again, but the basemap must stay where the reader left it (no reset to the first view)."""
+    out = ROOT / "test-artifacts"
+    with visit(browser, seed_app, "browser-seed-view-kept") as (page, watch):
+        before = wait_for_metrics(page, SEED_COUNTS)
+        chart, _ = wait_for_map(page)
+        first = wait_for_still_map(chart, page)
+        first.save(out / "browser-view-1-first.png")
+        assert drawn(first), "the map area is blank or uniform"
+
+        drag_and_zoom(page, chart)
+        moved = wait_for_still_map(chart, page)
+        moved.save(out / "browser-view-2-dragged.png")
+        assert near_identical(first, moved) < 0.8 and basemap_similarity(first, moved) < 0.5, \
+            "dragging and zooming did not move the map"
+
+        choose_in_multiselect(page, "Weapon", "Drone")
+        deadline = time.monotonic() + 60
+        while metrics(page) == before and time.monotonic() < deadline:
+            page.wait_for_timeout(250)   # the rerun has not reached the tiles yet
+        assert metrics(page) != before, "choosing a weapon did not change the count tiles"
+        wait_until_idle(page)
+        chart, _ = wait_for_map(page)
+        after = wait_for_still_map(chart, page)
+        after.save(out / "browser-view-3-filtered.png")
+
+        kept = (near_identical(moved, after), basemap_similarity(moved, after))
+        reset = (near_identical(first, after), basemap_similarity(first, after))
+        print(f"after filter vs dragged: {kept}; vs first view: {reset}")
+        assert kept[0] > 0.85 and kept[1] > 0.6, f"the view moved on the rerun: {kept} (vs first {reset})"
+        assert kept[1] > reset[1] + 0.3, f"the view went back towards the first one: {kept} vs {reset}"
         assert_clean(watch, seed_app)
 
 
