@@ -8,7 +8,8 @@ What is measured (all times are medians over the iterations, in milliseconds):
     One filter change after the data is cached, i.e. a rerun of the page: ``query.mask`` +
     ``query.summary`` + ``aggregate.place_totals`` + ``aggregate.series`` + the map layer payload
     (``maps`` deck JSON when ``dashboard/maps.py`` provides it, else the place totals as JSON
-    records; ``layer_payload`` in the output says which).
+    records; ``layer_payload`` in the output says which). The circles are bounded as on the page
+    (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``).
 ``summary_ms``
     ``query.summary`` alone.
 ``naive_filter_ms`` / ``naive_summary_ms``
@@ -21,7 +22,10 @@ What is measured (all times are medians over the iterations, in milliseconds):
     Largest JSON payload for the map over the selections (``payload_bytes_median`` beside it).
 ``peak_rss_mb``
     ``resource.getrusage`` maxrss after loading and the cached filter changes, before the naive
-    runs (which would raise it).
+    runs (which would raise it). Run as a script, pyarrow uses the system allocator, as the page
+    does (``dashboard/views/data.py``).
+``rss_held_after_load_mb``
+    Resident memory right after loading (``/proc/self/statm``): what the cached data keeps.
 ``ingest_reports_per_s``
     Median per-transaction rate of ``Store.ingest`` while the store was generated (batches of
     200 reports of 10-50 events); ``store_generated`` says whether that happened in this run.
@@ -42,6 +46,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -62,10 +67,23 @@ from dashboard.store import Store  # noqa: E402
 
 STORES = HERE / "stores"
 
+if __name__ == "__main__" and os.environ.get("BENCH_ARROW_POOL") != "default":
+    import pyarrow as pa      # the allocator the page uses (dashboard/views/data.py)
+
+    pa.set_memory_pool(pa.system_memory_pool())
+
 
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_now_mb() -> float:
+    """Resident memory of this process now (what the cached data holds), in MB."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        return float("nan")
 
 
 def ms(seconds: float) -> float:
@@ -251,6 +269,7 @@ def measure(path: str | Path, iterations: int = 33, naive_iterations: int = 5, l
             data = Strikes.from_store(store)
             loads.append(time.perf_counter() - t)
     rss_loaded = rss_mb()
+    rss_held = rss_now_mb()
     page = Page(data)
     sels = selections(data, iterations, seed)
     for _, sel in sels[:3]:                      # warm caches (first calls import and compile)
@@ -297,7 +316,8 @@ def measure(path: str | Path, iterations: int = 33, naive_iterations: int = 5, l
         "payload_basemap_bytes": page.basemap_bytes(),
         "layer_payload": page.kind,
         "peak_rss_mb": round(peak, 1), "rss_after_imports_mb": round(rss_start, 1),
-        "rss_after_load_mb": round(rss_loaded, 1), "peak_rss_with_naive_mb": round(rss_mb(), 1),
+        "rss_after_load_mb": round(rss_loaded, 1),
+        "rss_held_after_load_mb": round(rss_held, 1), "peak_rss_with_naive_mb": round(rss_mb(), 1),
         "calib_ms": median(calib), "iterations": len(sels), "naive_iterations": len(naive_t),
         "load_repeats": load_repeats,
     }

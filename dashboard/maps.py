@@ -17,7 +17,6 @@ Why it looks like this:
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.types import String
 
-from .query import COUNTRY_NAMES, WEAPON_WORDS, date_range_words
+from .maptext import (TIP_CLAIMANTS, TIP_CLICK, TIP_EVIDENCE_CHARS, dates_text, defuse,  # noqa: F401 (re-exported)
+                      figures_text, number_text, place_tip, place_tips, weapon_label)
 
 BASEMAP_DIR = Path(__file__).resolve().parent.parent / "data" / "basemap"
 #: Okabe-Ito colours, safe for colour-blind readers; one per weapon class.
@@ -72,7 +72,11 @@ MIN_RADIUS_PX, MAX_RADIUS_PX = 4.0, 38.0
 BASEMAP_BOX = (12.0, 40.0, 62.0, 70.0)
 ADMIN1_COUNTRIES = ("UA", "RU", "BY", "MD", "RO", "PL")
 LABEL_COUNTRIES = ("UA", "RU", "BY", "MD", "RO", "PL", "HU", "SK", "GE", "TR", "LT", "LV", "KZ", "FI")
-TIP_EVIDENCE_CHARS = 240
+#: At most this many circles are sent (the largest at the current figure): with bounded
+#: tooltips (~300 bytes each) they keep the deck under 1 MB with the ~290 kB basemap.
+MAX_CIRCLES = 1_500
+#: ... and at most this many bytes of circle records (long tooltips make fewer circles).
+CIRCLE_BYTES = 620_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,76 +158,7 @@ def small_outline(basemap: Basemap) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-# -- text ------------------------------------------------------------------------------------
-def defuse(text: object) -> str:
-    """Text safe to ship inside a deck spec: deck.gl's JSON converter runs ``@@=`` strings."""
-    s = _text(text)
-    return "\u200b" + s if s.startswith("@@") else s
-
-
-def weapon_label(weapon: str) -> str:
-    return WEAPON_WORDS.get(weapon, (str(weapon),))[0]
-
-
-def _text(value) -> str:
-    return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def number_text(value) -> str | None:
-    return None if value is None or pd.isna(value) else f"{int(round(float(value))):,}"
-
-
-def figures_text(row: dict, figures=("launched", "intercepted", "hit", "killed", "injured")) -> str:
-    """"launched 40 · intercepted 35"; figures no report states are left out."""
-    parts = [f"{f} {n}" for f in figures if (n := number_text(row.get(f))) is not None]
-    return " \u00b7 ".join(parts) if parts else "no figures reported"
-
-
-def _day(value) -> dt.date | None:
-    """A date from a stored date string; None when absent or unreadable (NaT included)."""
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return None
-    return None if pd.isna(stamp) else stamp.date()
-
-
-def dates_text(first, last) -> str:
-    """"1–6 Nov 2023" for a place's first and last strike, or "date not reported"."""
-    start, end = _day(first), _day(last)
-    if start is None and end is None:
-        return "date not reported"
-    return date_range_words(start or end, end or start)
-
-
-def place_tip(row: dict) -> str:
-    """The tooltip of one place, as plain text (rendered with innerText, never as HTML)."""
-    weapons = ", ".join(weapon_label(w) for w in str(row.get("weapons") or "").split(", ") if w)
-    where = [_text(row.get("place"))]
-    if _text(row.get("admin1")) not in ("", where[0]):
-        where.append(_text(row.get("admin1")))
-    where.append(COUNTRY_NAMES.get(_text(row.get("country")), _text(row.get("country"))))
-    lines = [
-        ", ".join(x for x in where if x),
-        f"{dates_text(row.get('first_date'), row.get('last_date'))} \u2014 {weapons or 'weapon not stated'}",
-        figures_text(row),
-        f"{row.get('strikes', 0)} strike(s), {row.get('reports', 0)} report(s)",
-    ]
-    if row.get("claimants"):
-        lines.append(f"Claimed by: {row['claimants']}")
-    evidence = row.get("evidence")
-    if evidence and not pd.isna(evidence):
-        text = str(evidence)
-        if len(text) > TIP_EVIDENCE_CHARS:
-            text = text[:TIP_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " \u2026"
-        lines.append(f"\u201c{text}\u201d")
-    if row.get("source") and not pd.isna(row.get("source")):
-        lines.append(f"Source: {row['source']}")
-    lines.append("Click for every report behind it")
-    return defuse("\n".join(lines))
-
-
-# -- circles ---------------------------------------------------------------------------------
+# -- circles (their tooltips: maptext.py) ----------------------------------------------------
 def radius_px(values, scale_max: float | None) -> np.ndarray:
     """Circle radius in pixels: area grows with the figure (sqrt), never below the minimum.
 
@@ -236,45 +171,64 @@ def radius_px(values, scale_max: float | None) -> np.ndarray:
     return MIN_RADIUS_PX + (MAX_RADIUS_PX - MIN_RADIUS_PX) * np.sqrt(np.minimum(v, top) / top)
 
 
-def place_tips(totals: pd.DataFrame) -> list[str]:
-    """`place_tip` for every row (the page computes these once per selection and caches them)."""
-    return [place_tip(row) for row in totals.to_dict("records")]
+def place_points(totals: pd.DataFrame, *, figure: str, scale_max: float | None,
+                 limit: int | None = MAX_CIRCLES) -> list[dict]:
+    """One record per place for the circle layer, biggest first, at most ``limit`` of them.
 
-
-def place_points(totals: pd.DataFrame, *, figure: str, scale_max: float | None) -> list[dict]:
-    """One dict per place for the circle layer: position, radius, colour, value and ``tip``.
+    Keys are short because every byte is resent on each rerun: ``p`` [lon, lat] (rounded to
+    4 decimals, ~10 m), ``r`` radius in pixels, ``c`` RGBA colour, ``v`` the figure (None when
+    no report states it: drawn at the minimum size, paler, so it is seen but not mistaken for a
+    small number), ``place`` and ``country`` (what a click selects) and ``tip``.
 
     ``totals`` is `aggregate.place_totals` output, optionally with ``evidence`` and ``source``
-    of a representative report per place, and optionally a ready ``tip`` column. A place
-    whose figure no report states is drawn at the minimum size, paler, so it is seen but not
-    mistaken for a small number.
+    of a representative report per place, and optionally a ready ``tip`` column.
+
+    The rule for ``limit`` (`MAX_CIRCLES`, and `CIRCLE_BYTES` of records): the places with the
+    largest figure are drawn, places without a stated figure last, ties by strikes; the page
+    says how many were left out (`hidden_places`). ``limit=None`` draws every place (slides).
+    Tooltips are built for the drawn circles only.
     """
     if totals is None or totals.empty:
         return []
     df = totals[totals["lat"].notna() & totals["lon"].notna()]
-    values = figure_values(df, figure)
-    radii = radius_px(values.to_numpy(), scale_max)
-    stated = values.notna().to_numpy()
+    values = figure_values(df, figure).to_numpy(dtype="float64")
+    strikes = pd.to_numeric(df.get("strikes", pd.Series(0, index=df.index)), errors="coerce").fillna(0).to_numpy()
+    # Big circles first, so small ones stay on top and clickable; the same order picks the kept ones.
+    order = np.lexsort((-strikes, -np.nan_to_num(values, nan=-1.0)))
+    if limit is not None:
+        order = order[:limit]
+    df, values = df.iloc[order], values[order]
+    stated = ~np.isnan(values)
+    radii = radius_px(values, scale_max).round(1)
     tips = df["tip"].tolist() if "tip" in df else place_tips(df)
-    rows = zip(df["lon"].to_numpy(dtype="float64").round(4).tolist(), df["lat"].to_numpy(dtype="float64").round(4).tolist(),
-               radii.round(1).tolist(), stated.tolist(), values.to_numpy(dtype="float64", na_value=np.nan).tolist(),
-               df["place"].tolist(), df["country"].tolist(), df["weapon"].astype(object).tolist(), tips)
-    out = []
-    for lon, lat, radius, has_value, value, place, country, weapon, tip in rows:
-        colour = WEAPON_COLOURS.get(weapon, WEAPON_COLOURS["unknown"])
-        out.append({"lon": lon, "lat": lat, "radius": radius, "color": [*colour, 215 if has_value else 110],
-                    "value": value if has_value else None, "place": defuse(place), "country": defuse(country),
-                    "weapon": weapon, "tip": tip})
-    # Big circles first, so small ones stay on top and clickable.
-    out.sort(key=lambda p: -p["radius"])
-    return out
+    if limit is not None:    # the byte budget: ~110 bytes of keys, numbers and names + the tip
+        size = np.cumsum([110 + len(t.encode("utf-8")) for t in tips])
+        keep = int(np.searchsorted(size, CIRCLE_BYTES, side="right"))
+        df, values, stated, radii, tips = df.iloc[:keep], values[:keep], stated[:keep], radii[:keep], tips[:keep]
+    palette = {w: list(c) for w, c in WEAPON_COLOURS.items()}
+    colours = [[*palette.get(w, palette["unknown"]), 215 if s else 110]
+               for w, s in zip(df["weapon"].astype(object).tolist(), stated.tolist())]
+    lon = df["lon"].to_numpy(dtype="float64").round(4).tolist()
+    lat = df["lat"].to_numpy(dtype="float64").round(4).tolist()
+    shown = np.where(stated, values, np.nan).tolist()
+    places = [defuse(x) for x in df["place"].tolist()]
+    countries = [defuse(x) for x in df["country"].tolist()]
+    return [{"p": [x, y], "r": r, "c": c, "v": None if v != v else v, "place": pl, "country": co, "tip": t}
+            for x, y, r, c, v, pl, co, t in zip(lon, lat, radii.tolist(), colours, shown, places, countries, tips)]
+
+
+def hidden_places(totals: pd.DataFrame, points: list[dict]) -> int:
+    """How many located places of ``totals`` `place_points` left out (0 when all are drawn)."""
+    if totals is None or totals.empty:
+        return 0
+    return max(0, int((totals["lat"].notna() & totals["lon"].notna()).sum()) - len(points))
 
 
 def points_layer(points: list[dict]) -> pdk.Layer:
     """Circles per place, in screen pixels, so they stay readable at every zoom."""
     return pdk.Layer(
         "ScatterplotLayer", id="places", data=points, pickable=True, auto_highlight=True,
-        get_position=["lon", "lat"], get_radius="radius", get_fill_color="color",
+        get_position="p", get_radius="r", get_fill_color="c",
         radius_units=String("pixels"), radius_min_pixels=MIN_RADIUS_PX, stroked=True,
         get_line_color=[255, 255, 255, 230], line_width_units=String("pixels"), get_line_width=1)
 
@@ -378,8 +332,8 @@ def labels_layer(labels: list[dict] | tuple[dict, ...], *, layer_id: str = "labe
 
 def top_place_labels(points: list[dict], n: int = 10) -> list[dict]:
     """Labels for the ``n`` largest circles (the ones a slide reader asks about)."""
-    ranked = sorted((p for p in points if p.get("value")), key=lambda p: -p["value"])[:n]
-    return [{"label": p["place"], "lon": p["lon"], "lat": p["lat"] - 0.25} for p in ranked]
+    ranked = sorted((p for p in points if p.get("v")), key=lambda p: -p["v"])[:n]
+    return [{"label": p["place"], "lon": p["p"][0], "lat": round(p["p"][1] - 0.25, 4)} for p in ranked]
 
 
 # -- the deck --------------------------------------------------------------------------------
@@ -391,13 +345,16 @@ class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation.
 
     pydeck indents its JSON by two spaces, which puts every coordinate of the basemap on its
-    own lines: several times the bytes for the browser on every rerun, for nothing.
+    own lines: several times the bytes for the browser on every rerun, for nothing. Text is
+    written as UTF-8 rather than ``\\uXXXX`` escapes ("–", "·", quotes, Cyrillic: 2–3 bytes
+    instead of 6).
     """
 
     def to_json(self) -> str:
         from pydeck.bindings.json_tools import default_serialize
 
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
 
 
 def build_deck(layers: list[pdk.Layer], *, web_tiles: bool = False) -> pdk.Deck:

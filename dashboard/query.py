@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .dedupe import build_strikes
-from .store import EVENT_COLUMNS
+from .store import CLAIM_COLUMNS, TEXT_COLUMNS, give_back_memory, read_events
 from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
 
 #: Words for weapon classes: (singular label, plural key in the summary, phrase in a caption).
@@ -167,6 +167,10 @@ def caption(sel: Selection, countries_present: tuple[str, ...] = ()) -> str:
     return ", ".join(parts)
 
 
+#: The claim columns `Strikes.from_store` keeps in memory after the merge.
+KEPT_CLAIM_COLUMNS = ("event_id", "report_id")
+
+
 @dataclass
 class Strikes:
     """The store's claims merged into strikes, ready for fast filtering.
@@ -175,8 +179,11 @@ class Strikes:
     on first use (`codes`, `numbers`), so a filter change never runs string operations over
     every strike nor copies the table. Treat the frames as read-only after construction.
 
-    `from_store` leaves the claims' report text (`TEXT_COLUMNS`) in the store, where
-    `aggregate.claims_of` reads it for the claims asked for; the strikes carry theirs.
+    `from_store` keeps of the claims only `KEPT_CLAIM_COLUMNS` once they are merged (what
+    counting reports and mapping claims to strikes need); `aggregate.claims_of` reads the
+    other columns from the store for the claims asked for (a details panel: a few rows). At 1M
+    events that is ~350 MB less held for as long as the page caches the store. The strikes
+    keep all their columns, report text included.
     """
 
     claims: pd.DataFrame
@@ -239,96 +246,42 @@ class Strikes:
     def from_store(cls, store) -> "Strikes":
         if not hasattr(store, "conn"):
             return cls.from_claims(store.event_table())
-        claims, rowid = _read(store.conn, [c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS])
+        claims, rowid = read_events(store.conn, [c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS])
         if claims.empty:
-            return cls.from_claims(read_claims(store))
+            return cls.from_claims(store.event_table())
         strikes, claim_strike = build_strikes(claims)
         top = pd.Index(claims["event_id"]).get_indexer(strikes["event_id"])
-        text, _ = _read(store.conn, TEXT_COLUMNS, rowids=rowid[top])
+        text, _ = read_events(store.conn, TEXT_COLUMNS, rowids=rowid[top])
         for name in TEXT_COLUMNS:
             strikes[name] = text[name]         # both indexed 0..n-1: one row per strike
         lead = ["strike_key", *[c for c in CLAIM_COLUMNS if c not in FIGURES]]
         strikes = strikes[lead + [c for c in strikes.columns if c not in lead]]
+        left = {c: claims[c].dtype for c in claims.columns if c not in KEPT_CLAIM_COLUMNS}
+        left.update(text.dtypes.to_dict())
+        claims = claims[list(KEPT_CLAIM_COLUMNS)].copy()     # the full frame is freed on return
         data = cls(claims=claims, strikes=strikes, claim_strike=claim_strike)
-        data._text = (str(Path(store.path).resolve()), text.dtypes.to_dict())
+        data._text = (str(Path(store.path).resolve()), left)
+        del claims, text
+        give_back_memory()
         return data
 
     def full_claims(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Claims (rows of `claims`) with the report text `from_store` left in the store."""
+        """Claims (rows of `claims`) with every column `from_store` left in the store.
+
+        The columns are read by event id and given the dtypes the whole table had, so the
+        rows equal those of `Store.event_table`.
+        """
         if self._text is None:
             return rows
         path, dtypes = self._text
         text = pd.DataFrame({n: pd.Series([], dtype=d) for n, d in dtypes.items()})
         if len(rows):
             with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-                text, _ = _read(conn, TEXT_COLUMNS, ids=rows["event_id"].tolist())
+                text, _ = read_events(conn, [c for c in CLAIM_COLUMNS if c in dtypes], ids=rows["event_id"].tolist())
         out = rows.copy()
         for name, dtype in dtypes.items():
             out[name] = pd.Series(text[name].to_numpy(), index=rows.index).astype(dtype)
         return out[[c for c in CLAIM_COLUMNS if c in out]]
-
-
-#: Rows read from SQLite at a time: the rows of one chunk exist as Python objects at once.
-READ_CHUNK = 20_000
-#: The columns of `Store.event_table`, in order, and what each is read from.
-CLAIM_SQL = {**{c: "e." + c for c in EVENT_COLUMNS}, "published": "r.published", "title": "r.title",
-             "report_url": "r.url AS report_url", "kind": "r.kind"}
-CLAIM_COLUMNS = tuple(CLAIM_SQL)
-#: Report text of the claims that `Strikes.from_store` leaves in the store (most of their bytes).
-TEXT_COLUMNS = ("evidence", "source_url", "title", "report_url")
-
-
-def read_claims(store) -> pd.DataFrame:
-    """`Store.event_table`, read in chunks so the rows never sit in memory as Python objects
-    all at once (at 1M events that alone is several GB).
-
-    Keep `CLAIM_SQL` and the conversions in step with `Store.event_table`
-    (tests/test_bench_smoke.py checks that both give the same frame).
-    """
-    return _read(store.conn, CLAIM_COLUMNS)[0]
-
-
-def _read(conn, columns, rowids=None, ids=None) -> tuple[pd.DataFrame, np.ndarray]:
-    """Some columns of the event table and the events' SQLite rowids; with ``rowids`` or
-    ``ids`` (event ids) only those events, in that order."""
-    query = (f"SELECT e.rowid AS _rowid, e.event_id AS _id, {','.join(CLAIM_SQL[c] for c in columns)} "
-             "FROM events e JOIN reports r USING (report_id)")
-    batches = [()]
-    if ids is not None:      # a few claims (a details panel): asked for by id, 10,000 at a time
-        batches = [tuple(ids[i:i + 10_000]) for i in range(0, len(ids), 10_000)] or [()]
-        query += " WHERE e.event_id IN ({})"
-    chunks = []
-    for params in batches:
-        sql = query.format(",".join("?" * len(params))) if ids is not None else query
-        for chunk in pd.read_sql_query(sql, conn, params=params, chunksize=READ_CHUNK):
-            chunks.append(chunk[np.isin(chunk["_rowid"].to_numpy(), rowids)] if rowids is not None else chunk)
-    if len(chunks) > 1:
-        chunks = _same_dtypes(chunks)
-    df = pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql_query(sql, conn, params=params)
-    if ids is not None or rowids is not None:
-        key, wanted = ("_id", ids) if ids is not None else ("_rowid", rowids)
-        df = df.set_index(key, drop=False).reindex(wanted).reset_index(drop=True)
-    for name in FIGURES:
-        if name in df:
-            df[name] = df[name].astype("Int64")
-    if "date_inferred" in df:
-        df["date_inferred"] = df["date_inferred"].fillna(0).astype(bool)
-    rowid = df.pop("_rowid").to_numpy()
-    return df.drop(columns="_id"), rowid
-
-
-def _same_dtypes(chunks: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """Give a chunk's all-missing column the dtype the other chunks agree on (str or float64),
-    as reading every row at once would have inferred it."""
-    for col in chunks[0].columns:
-        kinds = {str(c[col].dtype) for c in chunks}
-        if len(kinds) < 2:
-            continue
-        target = "str" if "str" in kinds else ("float64" if kinds <= {"object", "int64", "float64"} else None)
-        for c in chunks:
-            if target and c[col].dtype == object and c[col].isna().all():
-                c[col] = c[col].astype(target)
-    return chunks
 
 
 def _choice(data: Strikes, column: str, values) -> np.ndarray:

@@ -15,6 +15,7 @@ import generate  # noqa: E402
 import run  # noqa: E402
 
 from dashboard import aggregate, query  # noqa: E402
+from dashboard import store as store_module  # noqa: E402
 from dashboard.store import Store  # noqa: E402
 
 
@@ -31,7 +32,10 @@ def store_path(tmp_path_factory):
 def test_generated_store_looks_like_the_real_thing(store_path):
     with Store(store_path) as store:
         data = query.Strikes.from_store(store)
-    claims, strikes = data.claims, data.strikes
+    strikes = data.strikes
+    with Store(store_path) as store:
+        claims = store.event_table()
+    assert list(data.claims.columns) == list(query.KEPT_CLAIM_COLUMNS)
     assert len(strikes) < len(claims)                                   # several claims per strike
     assert set(strikes["geo_precision"].dropna()) >= {"city", "region", "country"}
     assert set(strikes["side"]) >= {"UA", "RU"}
@@ -42,11 +46,14 @@ def test_generated_store_looks_like_the_real_thing(store_path):
     assert query.summary(data)["events"] > 0
 
 
-def test_chunked_read_is_the_event_table(store_path, monkeypatch):
-    """`query.read_claims` must stay in step with `Store.event_table`."""
-    monkeypatch.setattr(query, "READ_CHUNK", 150)      # many chunks, some with all-missing columns
+def test_chunked_read_is_the_one_shot_read(store_path, monkeypatch):
+    """`Store.event_table` reads in chunks; the frame is the one a single read gives."""
     with Store(store_path) as store:
-        pd.testing.assert_frame_equal(query.read_claims(store), store.event_table())
+        whole = store.event_table()
+        monkeypatch.setattr(store_module, "READ_CHUNK", 150)   # many chunks, some with all-missing columns
+        pd.testing.assert_frame_equal(store.event_table(), whole)
+        some = store.event_table(["event_id", "place", "launched"])
+        pd.testing.assert_frame_equal(some, whole[["event_id", "place", "launched"]])
 
 
 def test_measure_returns_every_field(store_path):

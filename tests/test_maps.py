@@ -86,7 +86,7 @@ def test_every_layer_has_its_id(layer, layer_id):
 def test_units_are_literal_strings_not_expressions():
     spec = json.loads(maps.build_deck([maps.points_layer([])]).to_json())
     layer = spec["layers"][0]
-    assert layer["radiusUnits"] == "pixels" and layer["getRadius"] == "@@=radius"
+    assert layer["radiusUnits"] == "pixels" and layer["getRadius"] == "@@=r"
 
 
 def test_radius_is_sqrt_scaled_with_a_minimum():
@@ -100,10 +100,11 @@ def test_radius_is_sqrt_scaled_with_a_minimum():
 def test_points_size_colour_and_unstated_figures():
     points = maps.place_points(totals(), figure="launched", scale_max=100)
     by_place = {p["place"]: p for p in points}
-    assert by_place["Kyiv"]["radius"] == maps.MAX_RADIUS_PX and by_place["Kyiv"]["value"] == 100
-    assert by_place["Lviv"]["radius"] == maps.MIN_RADIUS_PX and by_place["Lviv"]["value"] is None
-    assert by_place["Lviv"]["color"][3] < by_place["Kyiv"]["color"][3]     # "not reported" is paler
-    assert by_place["Kyiv"]["color"][:3] == list(maps.WEAPON_COLOURS["drone"])
+    assert by_place["Kyiv"]["r"] == maps.MAX_RADIUS_PX and by_place["Kyiv"]["v"] == 100
+    assert by_place["Lviv"]["r"] == maps.MIN_RADIUS_PX and by_place["Lviv"]["v"] is None
+    assert by_place["Lviv"]["c"][3] < by_place["Kyiv"]["c"][3]             # "not reported" is paler
+    assert by_place["Kyiv"]["c"][:3] == list(maps.WEAPON_COLOURS["drone"])
+    assert by_place["Kyiv"]["p"] == [30.52, 50.45]
     assert [p["place"] for p in points] == ["Kyiv", "Lviv"]                 # big first, small on top
     assert json.dumps(points)                                                # plain JSON types only
 
@@ -168,8 +169,40 @@ def test_legend_escapes_and_explains():
     assert "1,234" in html and "Ballistic missile" in html and "up to 7" in html
 
 
+def test_tip_bounds_evidence_and_claimants():
+    long = "word " * 60
+    frame = totals(evidence=[long, None], claimants=["A; B; C; D", "governor"])
+    tip = maps.place_points(frame, figure="launched", scale_max=100)[0]["tip"]
+    quoted = tip.split("\u201c")[1].split("\u201d")[0]
+    assert len(quoted) <= maps.TIP_EVIDENCE_CHARS + 1 and quoted.endswith("\u2026")
+    assert "Claimed by: A; B and 2 more" in tip
+
+
+def test_circles_are_bounded_largest_first_and_the_rest_counted():
+    n = 40
+    frame = pd.concat([totals()] * (n // 2), ignore_index=True)
+    frame["place"] = [f"P{i}" for i in range(n)]
+    frame["launched"] = np.arange(n, dtype="float64")
+    points = maps.place_points(frame, figure="launched", scale_max=100, limit=5)
+    assert [p["place"] for p in points] == ["P39", "P38", "P37", "P36", "P35"]
+    assert maps.hidden_places(frame, points) == n - 5
+    assert len(maps.place_points(frame, figure="launched", scale_max=100, limit=None)) == n
+
+
+def test_points_json_is_utf8_not_escaped():
+    spec = maps.build_deck([maps.points_layer(maps.place_points(totals(), figure="launched", scale_max=1))]).to_json()
+    assert "\u2014" in spec and "\\u2014" not in spec
+
+
+def test_legend_says_how_many_places_are_not_drawn():
+    from dashboard.views.mapview import legend_html
+
+    assert "1,234 smaller place(s) not drawn" in legend_html(["drone"], figure="launched", scale_max=5, hidden=1234)
+    assert "not drawn" not in legend_html(["drone"], figure="launched", scale_max=5)
+
+
 def test_top_place_labels_pick_the_largest():
-    points = [{"place": p, "lon": 30.0, "lat": 50.0, "value": v} for p, v in [("a", 1.0), ("b", None), ("c", 9.0)]]
+    points = [{"place": p, "p": [30.0, 50.0], "v": v} for p, v in [("a", 1.0), ("b", None), ("c", 9.0)]]
     assert [x["label"] for x in maps.top_place_labels(points, n=1)] == ["c"]
     assert math.isclose(maps.top_place_labels(points, n=1)[0]["lat"], 49.75)
 

@@ -15,12 +15,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from .. import aggregate, maps
 from ..events import FIGURES
 from ..query import Selection, Strikes, mask, selected, summary
 from ..store import Store, default_path
+
+# pyarrow's own pool (mimalloc) keeps freed pages: with the system allocator the load of 1M events
+# peaks lower and `store.give_back_memory` returns more (measured: bench/RESULTS.md, round 2).
+pa.set_memory_pool(pa.system_memory_pool())
 
 #: Columns the aggregates read: what a time window cut out for the small multiples keeps.
 WINDOW_COLUMNS = ["strike_id", "date", "place", "country", "admin1", "lat", "lon", "geo_precision",
@@ -128,13 +133,15 @@ def summary_of(key: tuple, sel: Selection, _data: Loaded) -> dict:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def places_of(key: tuple, sel: Selection, _data: Loaded) -> pd.DataFrame:
-    """`aggregate.place_totals` with a representative report (the latest) per place."""
+    """`aggregate.place_totals` with a representative report (the latest) per place.
+
+    Tooltips are not built here: `maps.place_points` builds them for the circles it draws
+    (at most `maps.MAX_CIRCLES`), which depend on the figure the reader sizes by.
+    """
     totals = aggregate.place_totals(_data.full, sel)
     if totals.empty:
         return totals
-    out = totals.merge(representative(_data, sel), on=["place", "country"], how="left", suffixes=("", "_tip"))
-    out["tip"] = maps.place_tips(out)
-    return out
+    return totals.merge(representative(_data, sel), on=["place", "country"], how="left", suffixes=("", "_tip"))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -147,7 +147,7 @@ def _view(loaded: data.Loaded, sel: Selection, opts: mapview.MapOptions) -> None
 def _details(loaded: data.Loaded, view_sel: Selection, points: list[dict], event) -> None:
     """The details of one place: picked by a click on the map, or from the list."""
     ss = st.session_state
-    keys = {f"{p['place']}|{p['country']}": p for p in sorted(points, key=lambda p: (-(p['value'] or 0), p['place']))}
+    keys = {f"{p['place']}|{p['country']}": p for p in sorted(points, key=lambda p: (-(p['v'] or 0), p['place']))}
     clicked = mapview.clicked_place(event)
     if clicked is not None:
         signature = f"{clicked[0]}|{clicked[1] or ''}"

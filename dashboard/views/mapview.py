@@ -101,14 +101,18 @@ def build(loaded: data.Loaded, range_sel: Selection, view_sel: Selection, opts: 
     layers.append(maps.points_layer(points))
     layers.append(maps.labels_layer(basemap.labels, layer_id="country_labels", size=14))
     layers.append(maps.labels_layer(maps.top_place_labels(points), layer_id="place_labels", size=12))
-    weapons = sorted({p["weapon"] for p in points}, key=list(maps.WEAPON_COLOURS).index)
-    legend = legend_html(weapons, figure=opts.figure, scale_max=top, region_max=region_max)
+    drawn = places[places["lat"].notna()] if len(places) else places
+    weapons = sorted({w for w in drawn.get("weapon", []) if w in maps.WEAPON_COLOURS},
+                     key=list(maps.WEAPON_COLOURS).index)
+    legend = legend_html(weapons, figure=opts.figure, scale_max=top, region_max=region_max,
+                         hidden=maps.hidden_places(places, points))
     return maps.build_deck(layers, web_tiles=opts.web_tiles), legend, points
 
 
 def legend_html(weapons: list[str], *, figure: str, scale_max: float | None,
-                region_max: float | None = None) -> str:
-    """A small HTML legend: weapon colours, what circle size means, the region shading."""
+                region_max: float | None = None, hidden: int = 0) -> str:
+    """A small HTML legend: weapon colours, what circle size means, the region shading, and
+    how many smaller places were not drawn (`maps.MAX_CIRCLES`)."""
     chips = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 .8em .2em 0">'
         f'<span style="width:.85em;height:.85em;border-radius:50%;display:inline-block;margin-right:.35em;'
@@ -124,7 +128,9 @@ def legend_html(weapons: list[str], *, figure: str, scale_max: float | None,
         regions = (f'<div>Regions shaded by {word}: '
                    f'<span style="display:inline-block;width:5em;height:.7em;background:linear-gradient(90deg,{a},{b})">'
                    f'</span> up to {maps.number_text(region_max)}</div>')
-    return f'<div style="font-size:.9rem;line-height:1.5">{chips}<div>{size}</div>{regions}</div>'
+    left_out = (f"<div>{hidden:,} smaller place(s) not drawn; narrow the dates or the filters to see "
+                f"them.</div>" if hidden else "")
+    return f'<div style="font-size:.9rem;line-height:1.5">{chips}<div>{size}</div>{regions}{left_out}</div>'
 
 
 def draw(deck, *, height: int = 560):
