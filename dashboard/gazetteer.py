@@ -101,6 +101,10 @@ class Gazetteer:
         self._regions: dict[str, Place] = {}
         self._region_of_capital: dict[str, Place] = {}
         self._facilities: dict[tuple[str, str], Place] = {}
+        self._facility_towns: dict[str, Place] = {}
+        self._lookups: dict[tuple, Place | None] = {}
+        #: Keys of towns that are sections of a city ("Shevchenkivskyi", a district of Kyiv).
+        self.sections: set[str] = set()
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -156,8 +160,11 @@ class Gazetteer:
                 self._add(row["name"], place, score + PRIMARY_NAME_BONUS, mentionable)
                 if row["ascii"]:
                     self._add(row["ascii"], place, score + PRIMARY_NAME_BONUS, mentionable)
+                district_words = self.vocabulary.district_words
                 for alternate in _split(row["alternates"]):
                     self._add(alternate, place, score, mentionable)
+                    if fold(alternate).rsplit(" ", 1)[-1] in district_words:
+                        self.sections.add(place.key)  # "Shevchenkivskyi District"
                 current = biggest.get(row["adm1_key"])
                 if row["adm1_key"] and (current is None or population > current.population):
                     biggest[row["adm1_key"]] = place
@@ -179,6 +186,8 @@ class Gazetteer:
         self._sort_index()
         for place, town, kinds in towns:
             town_place = self._best(fold(town), place.country)
+            if town_place is not None:
+                self._facility_towns[place.key] = town_place
             for kind in kinds:
                 if town_place is not None:
                     self._facilities[(town_place.key, kind)] = place
@@ -194,6 +203,17 @@ class Gazetteer:
             best = next((e.place for e in entries if e.mentionable), None)
             if best is not None:
                 self._mention_index[key] = best
+        # the longest name (in words) that each first word may open: the scanner tries no longer
+        self.name_lengths: dict[str, int] = {}
+        for key in (*self._mention_index, *self._region_bases):
+            first, _, rest = key.partition(" ")
+            size = rest.count(" ") + 2 if rest else 1
+            if size > self.name_lengths.get(first, 0):
+                self.name_lengths[first] = size
+        # stop words that open no longer name and no region: the scanner passes them at once
+        stop = self.vocabulary.stopwords
+        self.dead_words = frozenset(w for w in stop if self.name_lengths.get(w, 0) <= 1
+                                    and w not in self._region_bases)
         self._scanner = MentionScanner(self)
 
     # ---------------------------------------------------------------- resolving
@@ -230,6 +250,10 @@ class Gazetteer:
         return Place(f"fac:{town.key}/{kind}", f"{town.name} {kind.replace('_', ' ')}",
                      town.country, town.admin1, town.lat, town.lon, "facility")
 
+    def facility_town(self, facility: Place) -> Place | None:
+        """The town a curated facility stands in (its ``town`` column), or None."""
+        return self._facility_towns.get(facility.key)
+
     def lookup(self, name: str, country: str | None = None) -> Place | None:
         """The place a name stands for, or None.
 
@@ -251,6 +275,16 @@ class Gazetteer:
         Place or None
             None for unknown names, never a 0,0 point or a distant namesake.
         """
+        cache_key = (name, country)
+        if cache_key in self._lookups:
+            return self._lookups[cache_key]
+        found = self._lookup(name, country)
+        if len(self._lookups) < 100_000:
+            self._lookups[cache_key] = found
+        return found
+
+    def _lookup(self, name: str, country: str | None) -> Place | None:
+        """:meth:`lookup` without its cache (the gazetteer never changes after loading)."""
         vocab = self.vocabulary
         words = vocab.strip_leading([fold_token(t.group()) for t in tokens(name or "")])
         if not words:

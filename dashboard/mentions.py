@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from dashboard.names import fold_token, is_capitalised, joinable, tokens
+from dashboard.names import fold_tokens, is_capitalised, joinable, tokens
 
 if TYPE_CHECKING:
     from dashboard.gazetteer import Gazetteer, Mention, Place
@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 MAX_NAME_WORDS = 6
 #: What may stand between the items of a list of regions: "Kharkiv, Sumy and Poltava oblasts".
 _LIST_GAP = re.compile(r"(?:[\s,]|\band\b|\bor\b|&)*", re.IGNORECASE)
+#: "Kharkiv's Kyivskyi district" and "the Kyivskyi district of Kharkiv": a district's city.
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+(?:central\s+|northern\s+|southern\s+|eastern\s+|western\s+)?")
+_OF_GAP = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?", re.IGNORECASE)
+#: A town smaller than this, with a surname's ending, before "said" is taken for a person.
+SMALL_TOWN = 100_000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Match:
     """A mention under construction: a token range and what it names."""
 
@@ -30,6 +35,7 @@ class _Match:
     stop: int
     place: Place | None
     plural_region: bool = False
+    district: bool = False  # a city district: placed by the city named with it, else unknown
 
 
 class MentionScanner:
@@ -42,68 +48,140 @@ class MentionScanner:
     def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
         """Place names in ``text``: non-overlapping, longest match first, in text order."""
         toks = tokens(text)
-        words = [fold_token(t.group()) for t in toks]
-        count = len(toks)
-        run = [1] * count  # how many words from here on may belong to one name
-        for k in range(count - 2, -1, -1):
-            if joinable(text, toks[k], toks[k + 1]):
-                run[k] = min(run[k + 1] + 1, MAX_NAME_WORDS + 1)
+        words = fold_tokens(text, toks)
+        leads, dead = self.vocab.leads, self.gaz.dead_words
+        run: list[int] = [0] * len(toks)  # words from here on that may form one name; 0: not yet known
         matches: list[_Match] = []
-        i = 0
+        i, count = 0, len(toks)
         while i < count:
-            if is_capitalised(toks[i].group()) or words[i] in self.vocab.leads:
-                found = self._match_at(words, toks, run, i)
+            word = words[i]
+            if word not in dead and (text[toks[i].start()].isupper() or word in leads):
+                found = self._match_at(text, words, toks, run, i)
                 if found is not None:
                     matches.append(found)
                     i = found.stop
                     continue
             i += 1
-        self._spread_region_lists(text, toks, words, matches)
-        self._widen(text, toks, words, matches)
+        if matches:
+            self._spread_region_lists(text, toks, words, matches)
+            self._widen(text, toks, words, matches)
+            if any(m.district for m in matches):
+                self._district_cities(text, toks, matches)
         return [mention_type(toks[m.first].start(), toks[m.stop - 1].end(),
                              text[toks[m.first].start():toks[m.stop - 1].end()], m.place)
                 for m in matches]
 
-    def _match_at(self, words: list[str], toks: list[re.Match], run: list[int],
+    @staticmethod
+    def _run(text: str, toks: list[re.Match], run: list[int], i: int, need: int) -> int:
+        """How many words from ``i`` on may belong to one name (at most ``need``), computed only
+        as far as asked: most words of a report open no name, so their gaps are never looked at."""
+        known = run[i]
+        if known >= need or known and i + known < len(toks) and not joinable(text, toks[i + known - 1], toks[i + known]):
+            return known
+        k = i + max(known, 1) - 1
+        last = len(toks) - 1
+        while k - i + 1 < need and k < last and joinable(text, toks[k], toks[k + 1]):
+            k += 1
+        run[i] = k - i + 1
+        return run[i]
+
+    def _match_at(self, text: str, words: list[str], toks: list[re.Match], run: list[int],
                   i: int) -> _Match | None:
         """The longest name starting at word ``i``, with a region or facility word after it."""
         vocab, gaz = self.vocab, self.gaz
-        capitalised = is_capitalised(toks[i].group())
-        for size in range(min(run[i], MAX_NAME_WORDS), 0, -1):
-            key = " ".join(words[i:i + size])
+        mention_index = gaz._mention_index
+        capitalised = text[toks[i].start()].isupper()
+        longest = gaz.name_lengths.get(words[i], 0)
+        if not longest:
+            return self._unknown_region(text, words, toks, run, i) if capitalised else None
+        # one more word for a region word after the name ("Kursk Oblast")
+        span = self._run(text, toks, run, i, min(longest, MAX_NAME_WORDS) + 1)
+        for size in range(min(span, longest, MAX_NAME_WORDS), 0, -1):
+            key = " ".join(words[i:i + size]) if size > 1 else words[i]
             after = i + size
-            linked = size < run[i]  # the next word may still belong to this name
-            region_word = linked and words[after] in vocab.region_words
-            plural = linked and words[after] in vocab.plural_region_words
-            place = gaz.mentionable(key)
+            linked = size < span  # the next word may still belong to this name
+            nxt = words[after] if linked else ""
+            region_word = nxt in vocab.region_words
+            plural = nxt in vocab.plural_region_words
+            place = mention_index.get(key)
             if size == 1 and (key in vocab.stopwords or not capitalised or (
-                    key in vocab.first_names and linked and is_capitalised(toks[after].group()))):
+                    place is not None and self._person(text, words, toks, i, place))):
                 place = None
+            if place is not None and nxt in vocab.not_after:
+                return None  # "Black Sea Fleet", "the Dnipro river": not the place
+            if place is not None and place.key in gaz.sections:
+                # "the Kyivskyi district": a city's district, not the namesake town elsewhere
+                more = nxt in vocab.district_words or nxt in vocab.plural_district_words
+                return _Match(i, after + more, None, district=True)
             if capitalised and (region_word or plural):
                 region = gaz.region_named_by(place, key)
                 if region is not None or place is not None:
                     return _Match(i, after + 1, region or place, plural)
             if place is None:
                 continue
-            found = vocab.facility_at(words, after) if linked else None
-            if found and found[1] <= run[i] - size and place.precision in ("city", "facility"):
+            found = vocab.facility_at(words, after) if nxt in vocab.facility_starts else None
+            if found and place.precision in ("city", "facility") and found[1] <= self._run(
+                    text, toks, run, i, size + vocab.max_facility_words) - size:
                 return _Match(i, after + found[1], gaz.facility(place, found[0]))
             return _Match(i, after, place)
-        return self._unknown_region(words, toks, run, i) if capitalised else None
+        return self._unknown_region(text, words, toks, run, i) if capitalised else None
 
-    def _unknown_region(self, words: list[str], toks: list[re.Match], run: list[int],
+    def _unknown_region(self, text: str, words: list[str], toks: list[re.Match], run: list[int],
                         i: int) -> _Match | None:
-        """A capitalised "<X> region" whose X is not known: a mention without a place."""
+        """A capitalised "<X> region" or "<X> district" whose X is not known: a mention without
+        a place (a district may still get its city from the words around it)."""
         vocab = self.vocab
-        if words[i] in vocab.stopwords:
+        if words[i] in vocab.stopwords or not any(w in vocab.area_words for w in words[i + 1:i + 4]):
             return None
+        self._run(text, toks, run, i, 4)
         for size in range(1, min(run[i] - 1, 3) + 1):
             if not is_capitalised(toks[i + size - 1].group()):
                 return None
             after = words[i + size]
             if after in vocab.region_words or after in vocab.plural_region_words:
                 return _Match(i, i + size + 1, None, after in vocab.plural_region_words)
+            if after in vocab.district_words or after in vocab.plural_district_words:
+                return _Match(i, i + size + 1, None, district=True)
         return None
+
+    def _person(self, text: str, words: list[str], toks: list[re.Match], i: int, place: Place) -> bool:
+        """Whether the one capitalised word ``i`` that names ``place`` is part of a person's name.
+
+        The table ``person_names.csv`` decides: a known surname; a given name before a
+        capitalised word that is not a place word ("Roman Busargin", not "Vladimir Region") or
+        before a verb of saying; a word after a given name or a title ("Alexey Smirnov",
+        "President Volodymyr"); a small town with a surname ending before a verb of saying
+        ("Smirnov said").
+        """
+        vocab, word = self.vocab, words[i]
+        if word in vocab.surnames:
+            return True
+        nxt = i + 1 < len(toks) and joinable(text, toks[i], toks[i + 1])
+        if word in vocab.given_names and nxt and (
+                is_capitalised(toks[i + 1].group()) and words[i + 1] not in vocab.followers
+                or words[i + 1] in vocab.speech_verbs):
+            return True
+        if i > 0 and text[toks[i - 1].end():toks[i].start()] in (" ", ". ", "\u00a0") and (
+                words[i - 1] in vocab.given_names or words[i - 1] in vocab.titles) and is_capitalised(toks[i - 1].group()):
+            return True
+        return bool(nxt and words[i + 1] in vocab.speech_verbs and place.population < SMALL_TOWN
+                    and word.endswith(vocab.surname_suffixes))
+
+    def _district_cities(self, text: str, toks: list[re.Match], matches: list[_Match]) -> None:
+        """Place a city district by the city named with it: "Kharkiv's Kyivskyi district", "the
+        Kyivskyi district of Kharkiv". Without one it stays unknown: the extractor knows which
+        city the report is in; a same-named district of another city would be a guess."""
+        for n, match in enumerate(matches):
+            if not match.district:
+                continue
+            city = None
+            if n and _POSSESSIVE_GAP.fullmatch(text, toks[matches[n - 1].stop - 1].end(), toks[match.first].start()):
+                city = matches[n - 1].place
+            elif n + 1 < len(matches) and _OF_GAP.fullmatch(text, toks[match.stop - 1].end(),
+                                                            toks[matches[n + 1].first].start()):
+                city = matches[n + 1].place
+            if city is not None and city.precision == "city" and city.key not in self.gaz.sections:
+                matches[n] = replace(match, place=city)
 
     def _spread_region_lists(self, text: str, toks: list[re.Match], words: list[str],
                              matches: list[_Match]) -> None:

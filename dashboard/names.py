@@ -44,6 +44,21 @@ def tokens(text: str) -> list[re.Match]:
     return list(TOKEN_RE.finditer(text))
 
 
+def fold_tokens(text: str, toks: list[re.Match]) -> list[str]:
+    """:func:`fold_token` of every token of ``text``, in one pass over plain ASCII text.
+
+    Why: the scanner folds every word of a report; lower-casing the text once and slicing it is
+    several times cheaper than a call per word. Text with other letters takes the word-by-word way.
+    """
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): word by word
+        return [fold_token(t.group()) for t in toks]
+    words = TOKEN_RE.findall(low)
+    if text.isascii() and "'" not in text and "`" not in text:
+        return words
+    return [w if w.isascii() and w.isalnum() else fold_token(w) for w in words]
+
+
 def fold(name: str) -> str:
     """The index key of a name: folded words joined by one space ("Rostov-on-Don" -> "rostov on don")."""
     return " ".join(fold_token(m.group()) for m in TOKEN_RE.finditer(name))
@@ -64,7 +79,8 @@ def is_capitalised(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The gazetteer's word lists, read from ``gazetteer_words.csv`` and ``gazetteer_stopwords.txt``.
+    """The gazetteer's word lists, read from ``gazetteer_words.csv``, ``gazetteer_stopwords.txt``
+    and ``person_names.csv``.
 
     Phrases are stored as tuples of folded words so that the scanner can compare token windows.
     """
@@ -78,12 +94,35 @@ class Vocabulary:
     qualifiers: frozenset[tuple[str, ...]] = frozenset()
     leads: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
-    #: First names: not a place when a capitalised word follows ("Vladimir Putin").
-    first_names: frozenset[str] = frozenset()
+    #: City-district words ("the Kyivskyi district") and their plurals.
+    district_words: frozenset[str] = frozenset()
+    plural_district_words: frozenset[str] = frozenset()
+    #: Words after which a name is an organisation or a river, not a place ("Black Sea Fleet").
+    not_after: frozenset[str] = frozenset()
+    #: Words that may follow a town's name ("Kyiv Mayor", "Sumy Oblast"): not a surname.
+    followers: frozenset[str] = frozenset()
+    #: People's names (``person_names.csv``): given names, surnames, titles, surname endings
+    #: and verbs of saying.
+    given_names: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    surname_suffixes: tuple[str, ...] = ()
+    speech_verbs: frozenset[str] = frozenset()
 
-    @property
+    @functools.cached_property
     def max_facility_words(self) -> int:
         return max((len(p) for p in self.facilities), default=0)
+
+    @functools.cached_property
+    def facility_starts(self) -> frozenset[str]:
+        """First words of the facility phrases ("oil" of "oil refinery")."""
+        return frozenset(p[0] for p in self.facilities)
+
+    @functools.cached_property
+    def area_words(self) -> frozenset[str]:
+        """Region and district words, singular and plural: what may follow an unknown name."""
+        return (self.region_words | self.plural_region_words | self.district_words
+                | self.plural_district_words)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Vocabulary":
@@ -93,14 +132,19 @@ class Vocabulary:
                 phrase = tuple(fold(row["word"]).split()) or (row["word"],)
                 groups.setdefault(row["kind"], []).append((phrase, row["value"]))
         stop_path = data_dir / "gazetteer_stopwords.txt"
-        stop, first_names = set(), set()
+        stop = set()
         if stop_path.exists():
             for line in stop_path.read_text(encoding="utf-8").splitlines():
                 line = line.split("#", 1)[0].strip()
-                if line.endswith("+"):
-                    first_names.add(fold(line[:-1]))
-                elif line:
+                if line:
                     stop.add(fold(line))
+        people: dict[str, set[str]] = {}
+        people_path = data_dir / "person_names.csv"
+        if people_path.exists():
+            with open(people_path, encoding="utf-8", newline="") as fh:
+                lines = (line for line in fh if not line.startswith("#"))
+                for row in csv.DictReader(lines):
+                    people.setdefault(row["kind"], set()).add(fold(row["word"]))
 
         def singles(kind: str) -> frozenset[str]:
             return frozenset(" ".join(p) for p, _ in groups.get(kind, []))
@@ -115,7 +159,15 @@ class Vocabulary:
             qualifiers=frozenset(p for p, _ in groups.get("qualifier", [])),
             leads=singles("lead"),
             stopwords=frozenset(stop),
-            first_names=frozenset(first_names),
+            district_words=singles("district_word"),
+            plural_district_words=singles("district_word_plural"),
+            not_after=singles("not_after"),
+            followers=singles("follower"),
+            given_names=frozenset(people.get("given", ())),
+            surnames=frozenset(people.get("surname", ())),
+            titles=frozenset(people.get("title", ())),
+            surname_suffixes=tuple(sorted(people.get("surname_suffix", ()))),
+            speech_verbs=frozenset(people.get("speech", ())),
         )
 
     def strip_leading(self, words: list[str]) -> list[str]:

@@ -10,8 +10,9 @@ from dashboard.extract.dates import find_dates, sentence_date
 from dashboard.extract.numbers import find_numbers
 from dashboard.extract.people import casualty_counts
 from dashboard.extract.reading import LEXICON
-from dashboard.extract.sentences import split_sentences
+from dashboard.extract.sentences import dateline_end, split_sentences
 from dashboard.extract.tables import lower_same_length, vocab_hits
+from dashboard.extract.tolls import taken_back, toll_counts
 from dashboard.extract.weapons import find_weapons
 
 MONDAY = dt.date(2023, 11, 6)
@@ -140,7 +141,8 @@ def test_reporting_weekday_is_not_the_attack_date():
     ("Source: Ukraine's Air Force on Telegram", "Ukrainian Air Force", "UA"),
     ("Two people died, said regional Gov. Petro Ivanenko.", "regional Gov. Petro Ivanenko", None),
     ("Kharkiv Mayor Oleh Tkachenko said a drone hit the centre.", "Kharkiv Mayor Oleh Tkachenko", None),
-    ("the Air Force spokesman Yurii Kovalenko said.", "spokesman Yurii Kovalenko", None),
+    # an official speaks for the body named with him
+    ("the Air Force spokesman Yurii Kovalenko said.", "spokesman Yurii Kovalenko", "UA"),
     ("Mykola Bondar, head of the regional military administration, said four were hurt.", "Mykola Bondar", None),
 ])
 def test_claimants(text, name, side):
@@ -170,3 +172,45 @@ def test_one_scan_finds_what_each_vocabulary_finds_alone():
     whole = LEXICON.scan(text)
     for name, vocab in LEXICON.vocabularies.items():
         assert [h[:2] for h in whole[name]] == [h[:2] for h in vocab_hits(vocab, text)], name
+
+
+# ---------------------------------------------------------------- datelines, named nights, tolls
+
+
+@pytest.mark.parametrize("text, head", [
+    ("KYIV, 31 December 2022 — Russia fired", "KYIV, 31 December 2022 — "),
+    ("SEVASTOPOL, Crimea, 23 September 2023 — Ukrainian missiles", "SEVASTOPOL, Crimea, 23 September 2023 — "),
+    ("MOSCOW / KYIV, 1 June 2025 — Russia", "MOSCOW / KYIV, 1 June 2025 — "),
+    ("MOSCOW (AFP): A fire erupted", "MOSCOW (AFP): "),
+    ("KYIV, Ukraine -- Sirens rang out", "KYIV, Ukraine -- "),
+    ("UPDATED AT 5:35 PM. Syniehubov reported", ""),
+    ("Kyiv was hit overnight.", ""),
+])
+def test_dateline_end(text, head):
+    assert text[:dateline_end(text)] == head
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("Russia launched 810 drones overnight into Sunday, 7 September.", dt.date(2025, 9, 8),
+     [("2025-09-07", "event")]),
+    ("The ministry said on Thursday that it shot down 102 drones overnight.", dt.date(2025, 8, 29),
+     [("2025-08-28", "report"), ("2025-08-28", "event")]),
+])
+def test_named_day_resolves_relative_dates(text, published, expected):
+    assert [(d.date, d.kind) for d in find_dates(text, published)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The death toll from the strike on Odesa has risen to 12, officials said.", [("killed", 12)]),
+    ("Two more people asked for help, bringing the number of injured to 109.", [("injured", 109)]),
+    ("Officials put the toll at about 30 dead.", []),  # "put" without "the toll ... at": a plain count
+    ("bringing the toll in that building to 11", []),
+])
+def test_toll_counts(text, expected):
+    assert [(c.field, c.value) for c in toll_counts(text, find_numbers(text))] == expected
+
+
+def test_taken_back_spans():
+    text = "The ministry first said one serviceman was killed, then corrected its statement."
+    (a, b), = taken_back(text)
+    assert text[a:b] == "The ministry first said one serviceman was killed, "

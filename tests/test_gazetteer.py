@@ -185,7 +185,7 @@ def _found(gaz, text):
     ("A fire broke out in Russia's Saratov Oblast after the raid.",
      [("Russia", "Russia"), ("Saratov Oblast", "Saratov oblast")]),
     ("The governor of the Kursk Region and the mayor of Kyiv’s Darnytskyi district spoke.",
-     [("Kursk Region", "Kursk oblast"), ("Kyiv", "Kyiv")]),
+     [("Kursk Region", "Kursk oblast"), ("Kyiv", "Kyiv"), ("Darnytskyi district", "Kyiv")]),
     ("Debris fell in the Moscow region, not in Moscow itself.",
      [("Moscow region", "Moscow oblast"), ("Moscow", "Moscow")]),
     ("Drones struck Krasnodar Krai and the Republic of Tatarstan.",
@@ -218,6 +218,61 @@ def test_find_mentions(gaz, text, expected):
 ])
 def test_no_false_mentions_in_common_words(gaz, text):
     assert gaz.find_mentions(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # people's names are not places: given names, titles, surnames (person_names.csv)
+    ("Saratov regional governor Roman Busargin said no one was hurt.",
+     [("Saratov regional", "Saratov oblast")]),
+    ("Roman said the drones came from the north.", []),
+    ("Acting governor Alexey Smirnov said debris fell on a house.", []),
+    ("Smirnov said debris fell on a house.", []),
+    ("President Volodymyr Zelensky said the missiles included Kinzhals.", []),
+    ("Volodymyr said the drones came from the north.", []),
+    ("Gov. Lysak said two people were killed.", []),
+    ("Mayor Klitschko said the city held.", []),
+    # ... while the same words still name places
+    ("Drones hit Roman, a town in Romania, and the Vladimir Region.",
+     [("Roman", "Roman"), ("Romania", "Romania"), ("Vladimir Region", "Vladimir oblast")]),
+    ("A drone hit a depot in Volodymyr overnight.", [("Volodymyr", "Volodymyr-Volynskyi")]),
+    # an organisation or a river named after a place is not the place
+    ("Missiles hit the headquarters of Russia's Black Sea Fleet in Sevastopol.",
+     [("Russia", "Russia"), ("Sevastopol", "Sevastopol")]),
+    ("Kremenchuk, an industrial city on the Dnipro river, was hit.", [("Kremenchuk", "Kremenchuk")]),
+    ("Moscow quit the Black Sea grain deal.", [("Moscow", "Moscow")]),
+    ("The missiles hit a meeting of the Siversk operational-tactical group in Sumy.", [("Sumy", "Sumy")]),
+    # an official's seat with "regional" is the region
+    ("Smolensk regional governor Vasily Anokhin said seven drones were destroyed.",
+     [("Smolensk regional", "Smolensk oblast")]),
+])
+def test_mentions_that_are_not_the_namesake(gaz, text, expected):
+    assert _found(gaz, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a city district with no city named: unknown, never the same-named district of another city
+    ("A bomb hit a building in the Kyivskyi district.", [("Kyivskyi district", None)]),
+    ("Debris fell in the Shevchenkivskyi district and the Solomianskyi district.",
+     [("Shevchenkivskyi district", None), ("Solomianskyi district", None)]),
+    # ... placed by the city named with it
+    ("A bomb hit Kharkiv's Kyivskyi district.", [("Kharkiv", "Kharkiv"), ("Kyivskyi district", "Kharkiv")]),
+    ("A bomb hit the Kyivskyi district of Kharkiv.", [("Kyivskyi district", "Kharkiv"), ("Kharkiv", "Kharkiv")]),
+    # a district named after its town is the town's area
+    ("A drone was downed over the Odintsovo district.", [("Odintsovo", "Odintsovo")]),
+])
+def test_city_districts(gaz, text, expected):
+    assert _found(gaz, text) == expected
+
+
+def test_city_sections_are_known_from_their_alternate_names(gaz):
+    sections = {p.name for p in (gaz.lookup(n) for n in ("Shevchenkivskyi", "Dniprovskyi", "Pechersk")) if p}
+    assert sections and all(gaz.lookup(n).key in gaz.sections for n in sections)
+    assert not any(gaz.lookup(n).key in gaz.sections for n in ("Kyiv", "Kharkiv", "Khmelnytskyi", "Zhukovsky"))
+
+
+def test_curated_facility_knows_its_town(gaz):
+    plant = gaz.lookup("DniproHES")
+    assert plant.precision == "facility" and gaz.facility_town(plant).name == "Zaporizhzhia"
 
 
 def test_possessive_span_covers_the_name_only(gaz):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import background
-from .assemble import consolidate, is_background
+from .assemble import consolidate, is_background, subject_date
 from .context import claims_in_context
 from .reading import LEXICON, read_sentence, sentence_hits
 from .tables import lower_same_length
@@ -61,19 +61,24 @@ def extract_claims(text: str, published: dt.date | None, gazetteer) -> list[dict
         return []
     buckets = _mentions_by_sentence(sentences, gazetteer.find_mentions(text))
     shares = sentence_hits(LEXICON.scan(lower_same_length(text)), sentences)
-    readings, context_cls = [], None
-    for s, ms, hits in zip(sentences, buckets, shares):
-        r = read_sentence(s, ms, published, context_cls, hits)
+    readings, context_cls, last = [], None, (None, -9)
+    for k, (s, ms, hits) in enumerate(zip(sentences, buckets, shares)):
+        # a breakdown with no verb counts like the count of the sentence or two before it
+        context_count = last[0] if k - last[1] <= 2 else None
+        r = read_sentence(s, ms, published, context_cls, hits, context_count)
         classes = {w.cls for w in r.aerial_weapons}
         if classes:
             context_cls = classes.pop() if len(classes) == 1 else "unknown"
+        if r.counts:
+            last = (max(r.counts, key=lambda c: c.start), k)
         readings.append(r)
     # background: sections and cues
     flags, in_section = [], False
+    subject = subject_date(readings, published)
     for r in readings:
         if background.ends_section(r.sentence.text):
             in_section = False
         if r.background_cue == "section":
             in_section = True
-        flags.append(is_background(r, in_section, published))
-    return consolidate(claims_in_context(readings, flags, published, gazetteer))
+        flags.append(is_background(r, in_section, published, subject))
+    return consolidate(claims_in_context(readings, flags, published, gazetteer, subject))

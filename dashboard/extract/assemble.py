@@ -13,17 +13,25 @@ Why these rules, each one a reporter's habit:
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from . import background
 from .figures import Count
+from .placing import (OTHER_SIDE, count_launch, count_places, country_ref, coordinated, fallback_place, is_fallback,
+                      many_regions, report_place, sentence_place)
 from .places import PlaceRef, town_of
 from .reading import Reading, side_of, weapon_near
+from .weapons import model_side
 
 FIGURES = ("launched", "intercepted", "lost", "hit", "killed", "injured")
-COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia"}
-_TARGETS = ("target", "defender")
+_DISTRICT = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
+#: Working keys of a claim, dropped before it leaves the package.
+_PRIVATE = ("_place_key", "_sentence", "_preliminary", "_ref", "_article", "_partial", "_bare")
+_DISTRICTS = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
 
 
-def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx) -> dict:
+def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx, launch="sentence") -> dict:
     """A claim dict with the sentence's evidence and context, figures empty."""
     s = r.sentence
     claim = {
@@ -36,8 +44,8 @@ def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx) -> dict:
         "attacker": None, "evidence": s.text, "span": [s.start, s.end],
         "_place_key": None, "_sentence": s.start, "_preliminary": r.preliminary,
     }
-    if ctx.get("launch") is not None:
-        lp = ctx["launch"]
+    lp = ctx.get("launch") if launch == "sentence" else launch
+    if lp is not None:
         claim["launch_place"] = lp.place.name if lp.place else lp.text
         if lp.place is not None:
             claim["launch_lat"], claim["launch_lon"] = lp.place.lat, lp.place.lon
@@ -52,70 +60,23 @@ def set_place(claim: dict, ref: PlaceRef | None, gazetteer) -> None:
     place = town_of(ref.place, gazetteer)
     claim["_ref"] = ref
     claim["place_ref"] = place
-    claim["place"] = place.name if place is not None else ref.text
+    claim["place"] = place.name if place is not None else _DISTRICTS.sub(" district", ref.text)
     claim["_place_key"] = place.key if place is not None else ref.key
 
 
-def country_ref(code: str | None, gazetteer) -> PlaceRef | None:
-    """A place reference for a whole country (national totals)."""
-    name = COUNTRY_NAMES.get(code or "")
-    if not name:
-        return None
-    return PlaceRef(0, 0, name, gazetteer.lookup(name), "target")
-
-
-def _count_places(r: Reading, c: Count, nxt: int) -> list[PlaceRef]:
-    """Targets named in a count's own stretch of the sentence (from it to the next count)."""
-    return [p for p in r.places if p.role in _TARGETS and c.start <= p.start < nxt]
-
-
-def _sentence_place(r: Reading, pos: int, taken=()) -> PlaceRef | None:
-    """The target of the sentence nearest before ``pos``, else the first after it (places that
-    other counts of the sentence claim for themselves excepted)."""
-    targets = [p for p in r.places if p.role in _TARGETS and id(p) not in taken]
-    before = [p for p in targets if p.start <= pos and not p.country_level]
-    if before:
-        return before[-1]
-    after = [p for p in targets if not p.country_level]
-    if after:
-        return after[0]
-    return targets[0] if targets else None
-
-
-def _fallback_place(r: Reading, ctx) -> PlaceRef | None:
-    """Place of a figure whose sentence names no target (see the module docstring)."""
-    cl = r.claimant
-    if r.anaphor and ctx["para_place"] is not None:
-        return ctx["para_place"]  # "... fired at the region", "over the city"
-    if cl is not None and cl.national and cl.side:
-        return country_ref(cl.side, ctx["gazetteer"])
-    if ctx["para_place"] is not None:
-        return ctx["para_place"]
-    offices = [p for p in r.places if p.role == "office"]
-    if offices:
-        return offices[0]
-    if r.defender:  # "Ukrainian air defence destroyed 47 drones"
-        return country_ref(r.defender, ctx["gazetteer"])
-    if ctx["office"] is not None:
-        return ctx["office"]
-    cl = ctx["claimant"]
-    if cl is not None and cl.national and cl.side:
-        return country_ref(cl.side, ctx["gazetteer"])
-    if ctx["doc_place"] is not None:
-        return ctx["doc_place"]
-    # "Russia's bombers fired 18 missiles overnight": the attacked side's country
-    return country_ref({"RU": "UA", "UA": "RU"}.get(r.actor or ""), ctx["gazetteer"])
-
-
 def _attacker(claim: dict, words: str, r: Reading, ctx) -> str | None:
-    """Who attacked: the side named on the weapon, else the side the sentence says acted, else
-    the side opposed to the claimant, else the side opposed to the place's country."""
+    """Who attacked: the side named on the weapon, else the army that uses its model ("Iskander"
+    is Russian even when Russia's ministry reports the strike), else the side the sentence says
+    acted, else the side opposed to the claimant, else the side opposed to the place's country."""
     cl = ctx["claimant"]
     claimant_side = cl.side if cl else None
     side = side_of(words)
     if side == "enemy":
         side = {"UA": "RU", "RU": "UA"}.get(claimant_side or "") or None
     if side in ("RU", "UA"):
+        return side
+    side = model_side(claim.get("weapon_model"))
+    if side:
         return side
     if r.actor:
         return r.actor
@@ -141,68 +102,129 @@ def _put(claims: list, claim: dict, field: str, c: Count) -> dict:
     return claim
 
 
+def _total_ref(named: list[PlaceRef], gaz) -> PlaceRef | None:
+    """The country that a count over several places totals ("30 drones over the Sumy, Poltava and
+    Kharkiv regions" -> Ukraine); None when the places lie in more than one country."""
+    countries = {p.place.country for p in named if p.place is not None and p.place.country}
+    return country_ref(countries.pop() if len(countries) == 1 else None, gaz)
+
+
+def _as_region(ref: PlaceRef | None, r: Reading, gaz) -> PlaceRef | None:
+    """The region a town names in a list of regions, unless the text insists on the town
+    ("2 over Moscow itself")."""
+    if ref is None or ref.place is None or ref.place.precision != "city":
+        return ref
+    if re.match(r"\s+(?:itself|city)\b", r.sentence.text[ref.end:ref.end + 10]):
+        return ref
+    region = gaz.region_named_by(ref.place, "")
+    return PlaceRef(ref.start, ref.end, ref.text, region, ref.role) if region is not None else ref
+
+
+def _count_refs(r: Reading, c: Count, own: list[PlaceRef], a: int, b: int, taken, ctx):
+    """Where a count goes: ``(refs, listed)``. Usually one place; "two each over the Tambov and
+    Smolensk regions" gives each region the count; a total over several places goes to their
+    country and lists the places (events without figures)."""
+    gaz = ctx["gazetteer"]
+    named = [p for p in own if not p.country_level] or own
+    if c.each and len(named) >= 2:
+        return named, []
+    if len(named) >= 2 or named and many_regions(r, a, b):
+        return [_total_ref(named, gaz)], named
+    if named:
+        return named, []
+    if many_regions(r, a, b):  # "86 drones over six regions"
+        return [fallback_place(r, ctx, c)], []
+    ref = sentence_place(r, c.start, taken) if c.refers_to is None else None
+    if ref is not None:
+        group = coordinated(r, ref)
+        if len(group) >= 2:  # "attacked Kyiv and Kharkiv with 99 missiles"
+            return [_total_ref(group, gaz)], group
+        return [ref], []
+    return [fallback_place(r, ctx, c)], []
+
+
 def sentence_claims(r: Reading, ctx) -> list[dict]:
     """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon)."""
     if not (r.counts or r.casualties or r.strike and r.places):
         return []
-    gaz = ctx["gazetteer"]
     claims: list[dict] = []
     by_key: dict[tuple, dict] = {}
     listed: list[PlaceRef] = []
     counts = sorted(r.counts, key=lambda c: c.start)
     size = len(r.sentence.text)
     # each count's own stretch: up to the next count that is not part of it ("15 of 18 drones")
-    owned = []
+    owned, stretches = [], []
     for c in counts:
         nxt = next((o.start for o in counts if o.start > c.end or o.start > c.start and not c.partitive), size)
-        owned.append([p for p in _count_places(r, c, nxt) if p.role != "container"])
+        stretches.append((c.start, nxt))
+        owned.append([p for p in count_places(r, c, nxt) if p.role != "container"])
     taken = {id(p) for ps in owned for p in ps}
-    for c, own in zip(counts, owned):
+    launches = [p for p in r.places if p.role == "launch"]
+    placed: dict[int, PlaceRef | None] = {}  # id(count) -> where it went, for "N of them"
+    absorbed: set[str] = set()  # towns that stand for their region in a list of regions
+    for c, own, (a, b) in zip(counts, owned, stretches):
         if c.cls == "shelling":
             continue
-        named = [p for p in own if not p.country_level] or own
-        if len(named) >= 2:
-            listed += named
-            countries = {p.place.country for p in named if p.place is not None}
-            ref = country_ref(countries.pop() if len(countries) == 1 else None, gaz)
-        else:
-            ref = named[0] if named else _sentence_place(r, c.start, taken) or _fallback_place(r, ctx)
-        key = (ref.key if ref else None, c.cls or ctx["weapon"])
-        claim = by_key.get(key)
-        if claim is None:
-            claim = _new_claim(r, ref, c.cls or ctx["weapon"], c.model, ctx)
-            claim["attacker"] = _attacker(claim, c.attacker_words, r, ctx)
-            claims.append(claim)
-            by_key[key] = claim
-        by_key[key] = _put(claims, claim, c.field, c)
-        if c.article:
-            claim["_article"] = True
-        if c.partial:
-            claim["_partial"] = True
+        if c.of_base is not None and not own and id(c.of_base) in placed:
+            c.refers_to = {"ref": placed[id(c.of_base)]}  # "fired 19 at Odesa; nine of them downed"
+        if c.refers_to is not None and c.refers_to.get("breakdown") and not own:
+            continue  # "Thirteen of them were destroyed before midnight": a part of a figure given
+        refs, more = _count_refs(r, c, own, a, b, taken, ctx)
+        listed += more
+        base = placed.get(id(c.ellipsis_of)) if c.ellipsis_of is not None else None
+        if base is not None and base.place is not None and base.place.precision == "region":
+            # "four in the region of Belgorod, two in Volgograd": the list is of regions
+            absorbed.update(ref.key for ref in refs if ref is not None)
+            refs = [_as_region(ref, r, ctx["gazetteer"]) for ref in refs]
+        for ref in refs:
+            placed[id(c)] = ref
+            key = (ref.key if ref else None, c.cls or ctx["weapon"], c.model)
+            claim = by_key.get(key)
+            if claim is None:
+                claim = _new_claim(r, ref, c.cls or ctx["weapon"], c.model, ctx,
+                                   count_launch(launches, a, b, stretches))
+                claim["attacker"] = _attacker(claim, c.attacker_words, r, ctx)
+                claims.append(claim)
+                by_key[key] = claim
+            by_key[key] = _put(claims, claim, c.field, c)
+            if c.article:
+                claim["_article"] = True
+            if c.partial:
+                claim["_partial"] = True
+    # a running toll is the report's toll: its sentence's casualties go to the report's place
+    toll = any(c.toll for c in r.casualties)
     for c in sorted(r.casualties, key=lambda c: c.start):
         w = weapon_near(r, c.start)
         if w is not None and w.cls == "shelling":
             continue
         if w is None and ctx["weapon"] == "shelling":
             continue
-        ref = _sentence_place(r, c.start) or _fallback_place(r, ctx)
+        ref = sentence_place(r, c.start) or (report_place(ctx) if toll else None) or fallback_place(r, ctx)
         key = ref.key if ref else None
-        claim = next((cl for k, cl in by_key.items() if k[0] == key and cl[c.field] in (None, c.value)), None)
+        # a running toll counts the dead of the report's attack: it takes that attack's date
+        day = ctx.get("subject_date") or ctx.get("doc_date")
+        here = dict(ctx, date=day) if c.toll and day is not None else ctx
+        claim = next((cl for k, cl in by_key.items() if k[0] == key and cl[c.field] in (None, c.value)
+                      and not c.toll), None)
         if claim is None:
             cls = w.cls if w else (ctx["weapon"] if ctx["weapon"] != "shelling" else None)
-            claim = _new_claim(r, ref, cls, w.model if w else None, ctx)
-            claim["attacker"] = _attacker(claim, "", r, ctx)
+            claim = _new_claim(r, ref, cls, w.model if w else None, here)
+            # "more than 60 Ukrainian servicemen were killed": the other side attacked
+            victim = None if c.toll else side_of(r.sentence.text[c.start:c.end])
+            claim["attacker"] = OTHER_SIDE.get(victim or "") or _attacker(claim, "", r, ctx)
             claims.append(claim)
-            by_key[(key, cls)] = claim
+            by_key[(key, cls, w.model if w else None)] = claim
         _put(claims, claim, c.field, c)
     # places struck with no figures: "drone attacks on Pskov and Moscow on Wednesday"
     if r.strike:
-        covered = {cl["_place_key"] for cl in claims}
+        covered = {cl["_place_key"] for cl in claims} | absorbed
         sentence_cls = next((w for w in r.weapons if w.cls != "unknown"), None)
         if sentence_cls is None or sentence_cls.cls != "shelling":
             for p in listed + [p for p in r.places if p.role == "target" and not p.country_level]:
-                if p.key in covered or p.place is None:
-                    continue
+                if p.key in covered or p.place is not None and p.place.precision == "sea":
+                    continue  # a sea is a route or a launch area unless figures are given for it
+                if p.place is None and not _DISTRICT.search(p.text):
+                    continue  # an unknown "<X> region" is named, not placed; a district is kept by name
                 covered.add(p.key)
                 cls = sentence_cls.cls if sentence_cls else ctx["weapon"]
                 if cls == "shelling":
@@ -220,7 +242,9 @@ def consolidate(claims: list[dict]) -> list[dict]:
     - A figure said to be preliminary yields to another figure for the same place and field.
     - "Five missiles hit the city" also says at least five were launched, when the report gives
       no launch count for that weapon (never from an article: "a drone hit" is not a count).
-    - A place with no figures is dropped when the report gives figures for it on that date.
+    - A place with no figures is dropped when the report gives figures for it: the figures
+      tell of the same strike, often dated more exactly ("Rescuers ended their search in Lviv on
+      Friday" then "Ten people were killed when a missile hit the building on Thursday").
     """
     for cl in claims:
         if not cl["_preliminary"]:
@@ -235,29 +259,36 @@ def consolidate(claims: list[dict]) -> list[dict]:
                 "_article") and not cl.get("_partial") and cl["weapon"] != "unknown":
             cl["launched"] = cl["hit"]
             cl["at_least"] = sorted(set(cl["at_least"]) | {"launched"})
-    with_figures = {(cl["_place_key"], cl["date"]) for cl in claims if any(cl[f] is not None for f in FIGURES)}
+    with_figures = {cl["_place_key"] for cl in claims if any(cl[f] is not None for f in FIGURES)}
     out, seen = [], set()
     for cl in claims:
         empty = all(cl[f] is None for f in FIGURES)
         if empty and not cl.get("_bare"):
             continue  # every figure was superseded
-        if empty and ((cl["_place_key"], cl["date"]) in with_figures or cl["_place_key"] is None):
+        if empty and (cl["_place_key"] in with_figures or cl["_place_key"] is None):
             continue
         sig = (cl["_place_key"], cl["date"]) if empty else (
-            cl["_place_key"], cl["date"], cl["weapon"], cl["claimed_by"], tuple(cl[f] for f in FIGURES))
+            cl["_place_key"], cl["date"], cl["weapon"], cl["weapon_model"], cl["claimed_by"],
+            tuple(cl[f] for f in FIGURES))
         if sig in seen:
             continue
         seen.add(sig)
-        out.append({k: v for k, v in cl.items() if not k.startswith("_")})
+        for k in _PRIVATE:
+            cl.pop(k, None)
+        out.append(cl)
     return out
 
 
-def is_background(r: Reading, in_section: bool, published) -> bool:
+def is_background(r: Reading, in_section: bool, published, subject=None) -> bool:
     """Whether a sentence recalls an earlier attack: a cue, a background section, or an attack
-    date written out well before publication ("On 5 December 2022, ..."; "In May, ...").
+    date written out well before the attack the report is about ("On 5 December 2022, ...";
+    "In May, ...").
 
     Weekdays and relative words ("on Friday", "overnight") are never stale: the house rule
     resolves them to the latest such day on or before publication, which makes them news.
+    ``subject`` is the date of the report's own attack (:func:`subject_date`), which may be a few
+    days before publication ("Rescuers finished searching ... three days after a missile tore
+    through it on Saturday, 14 January"): its date is news, not history.
     """
     if in_section or r.background_cue:
         return True
@@ -266,5 +297,25 @@ def is_background(r: Reading, in_section: bool, published) -> bool:
         return False
     if d.precision == "month":
         return d.date[:7] != published.isoformat()[:7]
-    return background.stale(d.date, published, d.inferred)
+    day = dt.date.fromisoformat(subject.date) if subject is not None else published
+    return background.stale(d.date, day, d.inferred)
 
+
+#: How many days before publication the report's own attack may lie.
+SUBJECT_DAYS = 7
+
+
+def subject_date(readings, published):
+    """The date of the attack a report is about: that of its first dated sentence that tells of
+    a strike, when it lies within :data:`SUBJECT_DAYS` before publication (a ``DateMention``)."""
+    for r in readings:
+        d = r.date
+        if d is None or d.kind != "event" or not d.date or r.background_cue:
+            continue
+        if not (r.strike or r.counts or r.casualties):
+            continue
+        day = dt.date.fromisoformat(d.date)
+        if published is not None and 0 <= (published - day).days <= SUBJECT_DAYS:
+            return d
+        return None
+    return None

@@ -29,6 +29,7 @@ _PERSON = [
     # "the governor of the region, Oleh Synehubov"
     re.compile(rf"\b{_TITLE}\s+of\s+(?:the\s+)?[\w’' -]{{2,60}}?,\s+(?P<name>{_NAME})"),
 ]
+_SPEECH = ("said", "says", "told", "wrote", "reported")
 _SPEECH_WORDS = re.compile(r"\b(?:said|says|told|wrote|reported)\b")
 #: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title.
 _SPEAKER = re.compile(rf"\b(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]|"
@@ -38,7 +39,7 @@ _ACCORDING = re.compile(rf"\b[Aa]ccording to (?:the\s+)?(?P<who>(?:{_TITLE}\s+)?
 _NOT_NAMES = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Claimant:
     """Who claims: display words, side ("UA"/"RU"/None), whether it speaks for the nation."""
 
@@ -79,21 +80,34 @@ def find_claimant(text: str, org_hits=None, title_hits=None) -> Claimant | None:
         return Claimant(who, None, False, m.start())
     if title_hits is None:
         title_hits = vocab_hits(TITLES, lower_same_length(text))
-    for rx in _PERSON if title_hits else ():
-        m = rx.search(text)
-        if m and not _NOT_NAMES.match(m.group("name")):
-            return Claimant(m.group(0).strip(" ,") if rx is _PERSON[0] else m.group("name"),
-                            None, False, m.start())
     if org_hits is None:
         org_hits = vocab_hits(ORGS, lower_same_length(text))
+    # a person's name stands within a few words of the first title ("Gov.", "mayor", "head")
+    lo = max(0, title_hits[0][0] - 60) if title_hits else 0
+    for rx in _PERSON if title_hits else ():
+        m = rx.search(text, lo)
+        if m and not _NOT_NAMES.match(m.group("name")):
+            name = m.group(0).strip(" ,") if rx is _PERSON[0] else m.group("name")
+            side, national = _body_of(m.start(), m.end(), org_hits)
+            return Claimant(name, side, national, m.start())
     if org_hits:
         s, _e, (name, side, national) = org_hits[0]
         return Claimant(name, side, national, s)
     m = _ACCORDING.search(text) if "ccording" in text else None
     if m:
         return Claimant(m.group("who").strip(), None, False, m.start())
-    m = _SPEAKER.search(text) if _SPEECH_WORDS.search(text) else None
+    m = _SPEAKER.search(text) if any(w in text for w in _SPEECH) and _SPEECH_WORDS.search(text) else None
     if m and not _NOT_NAMES.match(m.group("name") or m.group("name2")):
         return Claimant(m.group("name") or m.group("name2"), None, False, m.start())
     return None
+
+
+def _body_of(start: int, end: int, org_hits) -> tuple[str | None, bool]:
+    """Side and national flag of the body a named official speaks for: a row of
+    ``claimants.tsv`` within or right before the name ("Ukraine's Air Force spokesman Yurii
+    Ihnat", "President Volodymyr Zelensky")."""
+    for s, e, (_name, side, national) in org_hits:
+        if start - 40 <= s and e <= end + 2:
+            return side, national
+    return None, False
 

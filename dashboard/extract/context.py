@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
-from .assemble import FIGURES, country_ref, sentence_claims
+from .assemble import FIGURES, sentence_claims
+from .links import link_counts
+from .placing import country_ref, is_fallback
 from .claimants import Claimant
 from .dates import DateMention
 
 
-def claims_in_context(readings, flags, published, gazetteer) -> list[dict]:
+def claims_in_context(readings, flags, published, gazetteer, subject=None) -> list[dict]:
     """Claims of every sentence that is not background, each read with its context.
 
     Parameters
@@ -26,6 +28,8 @@ def claims_in_context(readings, flags, published, gazetteer) -> list[dict]:
         True for the background sentences (no claims from them).
     published : datetime.date or None
     gazetteer : dashboard.gazetteer.Gazetteer
+    subject : dates.DateMention, optional
+        Date of the attack the report is about (running tolls take it).
 
     Returns
     -------
@@ -35,16 +39,18 @@ def claims_in_context(readings, flags, published, gazetteer) -> list[dict]:
     # report-level defaults
     doc_date = next((r.date for r, bg in zip(readings, flags) if not bg and r.date is not None
                      and r.date.kind == "event" and r.date.date), None)
+    if subject is not None:
+        doc_date = subject  # the first dated sentence that tells of the attack, not of the rescue
     if doc_date is None and published is not None:
         doc_date = DateMention(0, 0, published.isoformat(), "day", True, "report")
     source = next((r.claimant for r in readings if r.sentence.text.lstrip().lower().startswith("source")
                    and r.claimant), None)
-    doc_place = next((p for r, bg in zip(readings, flags) if not bg for p in r.places
-                      if p.role == "target" and not p.country_level and p.place is not None), None)
-    if doc_place is not None:
-        _districts_of(readings, doc_place)
-    ctx = {"gazetteer": gazetteer, "para_place": None, "office": None, "doc_place": doc_place,
-           "claimant": None, "weapon": None, "date": None, "launch": None}
+    doc_first = next((p for r, bg in zip(readings, flags) if not bg for p in r.places
+                      if p.role == "target" and is_fallback(p)), None)
+    ctx = {"gazetteer": gazetteer, "para_place": None, "office": None, "doc_place": None, "doc_first": doc_first,
+           "last_place": None, "last_ref": None, "doc_actor": None, "history": [],
+           "claimant": None, "weapon": None, "date": None, "launch": None, "doc_date": doc_date,
+           "subject_date": subject}
     claims, para, para_date, last_claimant, weapon, people = [], -1, None, None, None, {}
     for i, (r, bg) in enumerate(zip(readings, flags)):
         s = r.sentence
@@ -66,40 +72,77 @@ def claims_in_context(readings, flags, published, gazetteer) -> list[dict]:
             ctx["office"] = offices[0]
         if not bg:
             date = r.date if r.date is not None and (r.date.date or published is None) else para_date or doc_date
+            if date is not None and date.kind == "report":
+                # "..., the prosecutor's office said on Monday": the day it was said, not the
+                # day of the attack the report is about
+                date = next((d for d in (para_date, subject) if d is not None and d.kind == "event"), date)
             launches = [p for p in r.places if p.role == "launch"]
             ctx.update(claimant=claimant, weapon=weapon, date=date, launch=launches[0] if launches else None)
+            _districts_to_city(r, ctx)
+            link_counts(r, ctx["history"])
             new = sentence_claims(r, ctx)
             claims += new
-            placed = [c for c in new if c.get("_ref") is not None]
-            targets = [p for p in r.places if p.role == "target" and not p.country_level]
-            countries = {p.place.country for p in targets if p.place is not None}
-            figures = any(c[f] is not None for c in new for f in FIGURES)
-            if len(targets) >= 2 and len(countries) == 1 and not figures:
-                # "strikes on the Kharkiv, Donetsk and Odesa regions ... Nine were intercepted."
-                ctx["para_place"] = country_ref(countries.pop(), gazetteer)
-            elif targets:
-                ctx["para_place"] = targets[-1]
-            elif placed:
-                ctx["para_place"] = placed[-1]["_ref"]
+            _remember(r, new, ctx)
     return claims
+
+
+def _remember(r, new: list[dict], ctx) -> None:
+    """Carry what a sentence established to the next ones: the paragraph's place, the report's
+    first and latest places, the attacking side, and the figures given (for "of them")."""
+    gazetteer = ctx["gazetteer"]
+    placed = [c for c in new if is_fallback(c.get("_ref"))]
+    targets = [p for p in r.places if is_fallback(p) and p.role == "target"]
+    local = [p for p in targets if not p.country_level]
+    countries = {p.place.country for p in local}
+    figures = any(c[f] is not None for c in new for f in FIGURES)
+    if len(local) >= 2 and len(countries) == 1 and not figures:
+        # "strikes on the Kharkiv, Donetsk and Odesa regions ... Nine were intercepted."
+        ctx["para_place"] = country_ref(countries.pop(), gazetteer)
+    elif local:
+        ctx["para_place"] = local[-1]
+    elif placed:
+        ctx["para_place"] = placed[-1]["_ref"]
+    if local:
+        ctx["last_place"] = local[-1]
+    if ctx["doc_place"] is None and targets:
+        ctx["doc_place"] = targets[0]
+    if ctx["doc_actor"] is None and r.actor:
+        ctx["doc_actor"] = r.actor
+    for c in new:
+        for f in FIGURES[:4]:  # weapon figures: what "of them", "of the missiles" may refer to
+            if c[f] is not None:
+                ctx["history"].append({"cls": c["weapon"], "model": c["weapon_model"], "field": f,
+                                       "value": c[f], "ref": c.get("_ref")})
+                if is_fallback(c.get("_ref")):
+                    ctx["last_ref"] = c["_ref"]
 
 
 _SPEECH = re.compile(r"\s+(?:later\s+|also\s+|then\s+)?(?:said|says|reported|wrote|added|noted|stated|"
                      r"confirmed|told|mentioned|revealed|specified|announced|claimed)\b")
 
 
-_DISTRICT = re.compile(r"\b(?:district|raion|microdistrict|neighbou?rhood)\b", re.I)
+_DISTRICT = re.compile(r"\b(?:district|raion|rayon|microdistrict|neighbou?rhood)s?\b", re.I)
 
 
-def _districts_of(readings, main) -> None:
-    """A city district named in a report about another region's city ("the Kyivskyi district"
-    in a Kharkiv story) is a district of that city, not the same-named place elsewhere: it
-    locates the strike inside the city and gives no event of its own."""
-    for r in readings:
-        for p in r.places:
-            if (p.role == "target" and p.place is not None and _DISTRICT.search(p.text)
-                    and p.place.admin1 != main.place.admin1 and p.place.country == main.place.country):
-                p.role = "container"
+def _city_context(ctx):
+    """The city the report is in at this point: the paragraph's place, else the latest, else
+    the first (a region that is a city, such as Kyiv city, counts)."""
+    for ref in (ctx["para_place"], ctx["last_place"], ctx["doc_place"]):
+        if is_fallback(ref) and (ref.place.precision == "city" or ref.place.name.endswith(" city")):
+            return ref
+    return None
+
+
+def _districts_to_city(r, ctx) -> None:
+    """A city district that the gazetteer could not place ("the Solomianskyi district": no city
+    named with it) is a district of the city the report is in: it locates the strike there."""
+    own = [p for p in r.places if p.role == "target" and p.place is not None and p.place.precision == "city"]
+    for p in r.places:
+        if p.place is None and p.role == "target" and _DISTRICT.search(p.text):
+            # "In Kyiv, a fire in the Solomianskyi district": the city of the sentence first
+            city = own[-1] if own else _city_context(ctx)
+            if city is not None:
+                p.place = city.place
 
 
 def _defending_country(r):

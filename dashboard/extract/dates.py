@@ -51,7 +51,7 @@ DATE_WORDS = _ANY_DATE_WORD = Vocabulary(
     before=r"\b", after=r"\b")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DateMention:
     """A date expression: its span, the resolved ISO date (or None), precision and provenance.
 
@@ -69,6 +69,7 @@ class DateMention:
     weekday: int | None = None
     night_after: bool = False
     absolute: bool = False  # written as a calendar date ("5 December", "the night of 9-10 May")
+    relative_days: int | None = None  # "overnight", "yesterday": days before the reference day
 
 
 def _year_for(month: int, day: int, published: dt.date | None) -> tuple[int | None, bool]:
@@ -144,21 +145,23 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
     month = any(h[:3] in _MONTH_KEYS for h in hits)
     weekday = any(h in WEEKDAYS for h in hits)
 
-    def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False):
+    def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False,
+            relative_days=None):
         if any(s < b and e > a for a, b in taken):
             return
         if kind is None:
             kind = "report" if _REPORTING.search(text[max(0, s - 40):s]) else "event"
         taken.append((s, e))
         found.append(DateMention(s, e, date, precision if date else "unknown", inferred, kind,
-                                 weekday, night_after, absolute))
+                                 weekday, night_after, absolute, relative_days))
 
-    for m in _NIGHT.finditer(text) if month and "night" in hits else ():
+    wins = _windows(text, word_hits)
+    for m in _within(_NIGHT, text, wins["night"]) if month and "night" in hits else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d2") or m.group("d4"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
         add(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event", absolute=True)
-    for m in _ABSOLUTE.finditer(text) if month else ():
+    for m in _within(_ABSOLUTE, text, wins["month"]) if month else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d1") or m.group("d2"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
@@ -167,15 +170,15 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         if wd:  # "On Tuesday evening, October 8": one expression
             s -= len(text[max(0, s - 24):s]) - wd.start()
         add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)
-    for m in _REL_RE.finditer(text) if hits - MONTH_AND_WEEKDAY_WORDS else ():
+    for m in _within(_REL_RE, text, wins["other"]) if wins["other"] else ():
         days, precision, kind = _REL[m.lastgroup]
         date = (published - dt.timedelta(days=days)).isoformat() if published else None
-        add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind)
-    for m in _WEEKDAY.finditer(text) if weekday else ():
+        add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind, relative_days=days)
+    for m in _within(_WEEKDAY, text, wins["weekday"]) if weekday else ():
         date, precision = _weekday(m, published)
         add(m.start(), m.end(), date, precision, True, weekday=WEEKDAYS[m.group("wd").lower()],
             night_after=precision == "night")
-    for m in _MONTH_ONLY.finditer(text) if month else ():
+    for m in _within(_MONTH_ONLY, text, wins["month"]) if month else ():
         mon = MONTHS[m.group("mon").lower()]
         if m.group("year"):
             year, inferred = int(m.group("year")), False
@@ -183,12 +186,72 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
             year, inferred = _year_for(mon, 1, published)
         add(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, absolute=True)
     found.sort(key=lambda d: d.start)
-    if found and _STAMP_WORDS.fullmatch(_strip_spans(text, found)):
+    if len(found) > 1:
+        found = _relative_to_named_day(text, found)
+    if found and len(text) <= 120 and _STAMP_WORDS.fullmatch(_strip_spans(text, found)):
         # a line that is only a date ("Updated: 4:25 AM, Mon November 06, 2023", a page's date
         # widget) stamps the page; it does not date an attack
         found = [DateMention(d.start, d.end, d.date, d.precision, d.inferred, "report", d.weekday,
                              d.night_after, d.absolute) for d in found]
     return found
+
+
+#: How far before and after its date word each kind of expression may reach: "the night of
+#: 13-14 May" (from "night"), "13th of May 2024", "before dawn on Friday night", "the day before
+#: yesterday". The regexes are tried only in these windows, not over the whole sentence.
+_REACH = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
+
+
+def _windows(low: str, word_hits) -> dict[str, list[tuple[int, int]]]:
+    """Merged ``(start, end)`` windows around the date words of a sentence, by kind."""
+    out: dict[str, list[tuple[int, int]]] = {k: [] for k in _REACH}
+    for s, e, _ in word_hits:
+        word = low[s:e]
+        kind = ("month" if word[:3] in _MONTH_KEYS and word in MONTHS else "weekday" if word in WEEKDAYS
+                else "other")
+        kinds = (kind, "night") if word == "night" else (kind,)
+        for k in kinds:
+            back, fwd = _REACH[k]
+            a, b = max(0, s - back), min(len(low), e + fwd)
+            spans = out[k]
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+            else:
+                spans.append((a, b))
+    return out
+
+
+def _within(rx: re.Pattern, text: str, spans):
+    """Matches of ``rx`` inside the windows ``spans``."""
+    for a, b in spans:
+        yield from rx.finditer(text, a, b)
+
+
+_INTO = re.compile(r"\s*(?:into|to|on)\s+(?:the\s+)?(?:early\s+hours\s+of\s+)?$")
+
+
+def _relative_to_named_day(text: str, found: list[DateMention]) -> list[DateMention]:
+    """Resolve "overnight" and "yesterday" against a day the sentence names.
+
+    "overnight into Sunday, 7 September" is one expression: the night that ended on that day.
+    "The ministry said on Thursday that it shot down 102 drones overnight": the night before the
+    statement, not before publication.
+    """
+    out = []
+    for k, d in enumerate(found):
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if d.relative_days is not None and nxt is not None and _INTO.fullmatch(text, d.end, nxt.start):
+            found[k + 1] = DateMention(nxt.start, nxt.end, nxt.date, "night" if d.precision == "night" else nxt.precision,
+                                       nxt.inferred, "event", nxt.weekday, nxt.night_after, nxt.absolute)
+            continue  # "overnight into Sunday": the named day is the date
+        out.append(d)
+    said = next((d for d in out if d.kind == "report" and d.date and d.relative_days is None), None)
+    if said is None:
+        return out
+    day = dt.date.fromisoformat(said.date)
+    return [DateMention(d.start, d.end, (day - dt.timedelta(days=d.relative_days)).isoformat(), d.precision,
+                        True, d.kind, d.weekday, d.night_after, d.absolute, d.relative_days)
+            if d.relative_days is not None and d.kind == "event" and d.date else d for d in out]
 
 
 _STAMP_WORDS = re.compile(
@@ -213,3 +276,34 @@ def sentence_date(mentions: list[DateMention]) -> DateMention | None:
             if d.kind == kind:
                 return d
     return None
+
+
+#: A word that opens a clause of its own ("three days after a missile tore through it", "when
+#: a drone hit"), not a time phrase ("after midnight", "before dawn on Friday").
+_CLAUSE_OPENER = re.compile(
+    r"\b(?:after|when|while|before|since|until|whereas)\s+(?!(?:midnight|dawn|noon|midday|sunrise|"
+    r"sunset|daybreak|nightfall|\d|the\s+(?:night|morning|evening|afternoon|day|weekend|end|start)\b|"
+    r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b", re.I)
+
+
+def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> DateMention | None:
+    """The date of a sentence's attack: an attack date in a clause that tells of the attack.
+
+    Why clauses: "Rescuers finished searching the ruins on Tuesday, three days after a missile
+    tore through the block on Saturday, 14 January" dates the rescue on Tuesday and the strike
+    on Saturday; "three people were killed, after rescuers recovered a body on Monday" does not
+    date the deaths. ``anchors`` are the offsets of the sentence's weapons, strike words,
+    casualty words and counts; a sentence without any keeps its first date.
+    """
+    events = [d for d in mentions if d.kind == "event"]
+    if len(mentions) == 0 or not anchors or not events:
+        return sentence_date(mentions)
+    bounds = [0, *(m.start() for m in _CLAUSE_OPENER.finditer(text)), len(text) + 1]
+    if len(bounds) == 2:
+        return sentence_date(mentions)
+    for d in events:
+        a = max(b for b in bounds if b <= d.start)
+        z = min(b for b in bounds if b > d.start)
+        if any(a <= x < z for x in anchors):
+            return d
+    return next((d for d in mentions if d.kind == "report"), None)

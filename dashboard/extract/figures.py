@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .articles import all_of_them, article_counts
 from .numbers import Number
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 from .weapons import Weapon
@@ -30,21 +31,39 @@ _POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b", r
 _RELATIVE = re.compile(r"^\s*(?:that|which)\b", re.I)
 _PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])", re.I)
 _OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b", re.I)
-_ELLIPSIS = re.compile(r"^\s+(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+(?:the\s+)?", re.I)
+_ELLIPSIS = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
+                       r"(?:the\s+)?", re.I)
+#: "87 of the missiles", "34 of the drones": a part of a set named before (not "of the 23").
+_OF_THE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the|these|those|its|their)\s+(?![\d])", re.I)
+#: A count that is itself a set named before: "21 of the 23 missiles", "out of the 18 missiles".
+_DEFINITE = re.compile(r"\b(?:(?:out\s+)?of\s+)?(?:the|these|those)\s+(?:more\s+than\s+|over\s+)?$", re.I)
+#: "two each over the Tambov and Smolensk regions": the count holds for every place named.
+_EACH = re.compile(r"\s+each\b", re.I)
+#: What may join a count to the one before it so that it shares its verb: "16 drones and 5
+#: missiles", "127 missiles of various types and 109 drones", "92 targets: 55 drones, 35
+#: missiles", "598 drones, including Shahed attack drones and decoys, and 31 missiles".
+_LIST_GAP = re.compile(r"(?:[\s,:]*(?:and\s+|or\s+|as\s+well\s+as\s+)?"
+                       r"|\s+of\s+(?:various|different|several|all|many)\s+(?:types|kinds)\s*,?\s*(?:and|or)\s+"
+                       r"|\s*,\s+(?:including|among\s+them)\s+[^.;:]{0,60}?,\s*(?:and\s+)?"
+                       r"|[^.;:]{0,80}?(?:,\s*and|,|\band)\s+)(?:the\s+)?", re.I)
+#: A sentence that breaks down a count given before it, with no verb of its own: a list item,
+#: a list after a colon, "N <weapon> over <place>", "The missiles were ...", "The salvo included".
+_BREAKDOWN = re.compile(r"^\W*[-•*]\s|:\s|\b(?:each\s+)?(?:over|above)\s+(?:the\s+)?(?-i:[A-Z])|"
+                        r"^\W*the\s+(?:\w+\s+){0,2}(?:missiles|drones|weapons|salvo|attack|strike|barrage)\s+"
+                        r"(?:were|included|comprised|consisted\s+of)\b", re.I)
+#: An auxiliary right before a verb: the main verb of a clause ("... were intercepted").
+_AUXILIARY = re.compile(r"\b(?:were|was|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?$", re.I)
 _ANAPHORA = re.compile(
     r"^\s+(?:more\s+|others?\s+|of\s+them\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|got)\s+"
-    r"(?:(?:not|also|reportedly|successfully|then|later)\s+)*", re.I)
+    r"(?:(?:not|also|reportedly|successfully|then|later)\s+)*[\"“]?", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b", re.I)
 _DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){0,3}$", re.I)
-_ALL = re.compile(r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+", re.I)
-_ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$", re.I)
-_PASSIVE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$", re.I)
 _REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b", re.I)
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?", re.I)
 _MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Count:
     """One figure read from a sentence (offsets relative to the sentence)."""
 
@@ -59,6 +78,15 @@ class Count:
     article: bool = False
     partial: bool = False
     partitive: bool = False  # "15 of 18 drones": shares the place of the whole
+    subset: bool = False  # "nine of them", "18 of which": a part of a set named before
+    of_base: "Count | None" = None  # the count of this sentence that "of them" refers to
+    of_the: bool = False  # "87 of the missiles", "out of the 18 missiles": a set named before
+    whole_value: int | None = None  # the 23 of "21 of the 23 missiles"
+    each: bool = False  # "two each over the Tambov and Smolensk regions"
+    refers_to: dict | None = None  # set from context: where the set referred to went
+    whole_of: "Count | None" = None  # the 16 of "15 out of the 16 drones" is the whole of the 15
+    toll: bool = False  # "the death toll has risen to 12": a running total of the report's attack
+    ellipsis_of: "Count | None" = None  # "9 over Kursk, 5 over Belgorod": the 5 leans on the 9
 
 
 def mask_parentheses(text: str) -> str:
@@ -77,10 +105,18 @@ def verbs_in(text: str, weapons: list[Weapon], hits=None):
 
 def _filler_ok(gap: str, max_words: int = 4) -> bool:
     """Tell whether ``gap`` (between a number and a noun) holds only adjectives."""
-    if re.search(r"[,;:.\d]", gap):
+    if gap == " " or not gap:
+        return True
+    if len(gap) > 60 or _GAP_BREAK.search(gap):
         return False
-    words = re.findall(r"[\w’'-]+", gap)
+    words = _GAP_WORD.findall(gap)
     return len(words) <= max_words and not any(w.lower() in _STOP for w in words)
+
+
+_GAP_BREAK = re.compile(r"[,;:.\d]")
+_GAP_WORD = re.compile(r"[\w’'-]+")
+_OUT_OF = re.compile(r"\W*out\s+of\s+(?:the\s+)?", re.I)
+_ALL_BEFORE = re.compile(r"\ball\s+$", re.I)
 
 
 def _post_field(w: str, start: int, limit: int, verbs):
@@ -113,7 +149,7 @@ def _pre_field(w: str, start: int, floor: int, verbs):
 
 
 def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], context_cls: str | None,
-                  verb_hits=None):
+                  verb_hits=None, context: Count | None = None):
     """Read the weapon counts of one sentence.
 
     Parameters
@@ -128,6 +164,10 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
         Weapon class of the previous sentences, for "Nine were intercepted."
     verb_hits : list, optional
         Matches of :data:`VERBS` found beforehand.
+    context : Count, optional
+        The last count of the sentences just before: a sentence with no figure verb that
+        breaks it down ("The ministry gave this breakdown: 126 drones over the Kursk region, 91
+        over ...", "The missiles were two Kinzhals and nine Iskanders") counts the same way.
 
     Returns
     -------
@@ -140,17 +180,41 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     nums = [n for n in numbers if n.kind == "count"]
     used_weapons: set[int] = set()
     total: Count | None = None  # "Out of the 18 missiles ..., 15 were destroyed"
-    wholes: set[int] = set()  # the "16" of "15 out of the 16 drones": launched by convention
+    wholes: dict[int, Count] = {}  # the "16" of "15 out of the 16 drones": launched by convention
     pending: list[Count] = []  # "2 missiles and 50 drones were neutralised": verb comes later
+    raw_context = context
+    if verbs or context is None or not (context_cls is None or context.cls in (context_cls, None, "unknown")
+                                        or context_cls == "unknown") or not _BREAKDOWN.search(w):
+        context = None
     for i, n in enumerate(nums):
         nxt = nums[i + 1].lead if i + 1 < len(nums) else len(w)
-        after = w[n.end:]
+        after = w[n.end:n.end + 90]  # every pattern below looks a few words ahead at most
         prev = counts[-1] if counts else None
         floor = prev.end if prev else 0
         head = next((k for k, x in enumerate(weapons) if x.start >= n.end and _filler_ok(w[n.end:x.start])), None)
         if head is not None and PEOPLE_RE.search(w, n.end, weapons[head].start):
             head = None
         partial = bool(_MORE.search(after[:12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
+        definite = bool(_DEFINITE.search(w, max(0, n.lead - 30), n.lead))  # "of the 23 missiles"
+        out_of = bool(_OUT_OF.fullmatch(w, 0, n.lead))  # "Out of the 18 missiles ..."
+        of_the = _OF_THE.match(after)
+        if of_the and i + 1 < len(nums) and nums[i + 1].lead <= n.end + of_the.end():
+            of_the = None  # "21 of the 23 missiles": a partitive with its whole
+        if head is None and of_the:  # "87 of the missiles", "34 of the drones were downed"
+            x = next((x for x in weapons if x.start >= n.end + of_the.end()
+                      and _filler_ok(w[n.end + of_the.end():x.start])), None)
+            if x is not None and x.start < nxt:
+                fld, neg = _post_field(w, x.end, nxt, verbs)
+                fld = _pre_field(w, n.lead, floor, verbs) or fld
+                if fld is None and prev and _LIST_GAP.fullmatch(w, prev.end, n.lead):
+                    fld = prev.field  # "destroyed 43 of the cruise missiles and 13 of the drones"
+                if fld:
+                    # "launched 126 drones ..., and that 79 of the drones were shot down"
+                    base = next((c for c in reversed(counts) if c.cls == x.cls or c.cls in (None, "unknown")), None)
+                    counts.append(Count(fld, 0 if neg else n.value, n.at_least, n.start, x.end, x.cls, x.model,
+                                        w[max(0, n.start - 1):x.end], partial=partial, subset=True,
+                                        of_the=base is None, of_base=base))
+                continue
         if head is not None and weapons[head].start < nxt:
             x = weapons[head]
             used_weapons.add(head)
@@ -158,56 +222,89 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
             adjectival = [v for v in verbs if n.end <= v[0] < x.start]
             if adjectival:
                 fld = adjectival[-1][2]  # "Two downed UAVs"
-            neg = False
+            neg, also = False, None
             if i in wholes:
                 fld = "launched"
             if fld is None:
                 fld, neg = _post_field(w, x.end, nxt, verbs)
-                if fld is not None and _REDUCED_RELATIVE.match(w, x.end):
+                rel = _REDUCED_RELATIVE.match(w, x.end)
+                if fld is not None and rel:
                     # "shot down all 12 drones launched by Russia": the participle describes the
-                    # drones; the verb before them is the main one
-                    fld = _pre_field(w, n.lead, floor, verbs) or fld
+                    # drones; the verb before them is the main one; "ten missiles fired at the
+                    # capital were intercepted": the verb after it
+                    main = _pre_field(w, n.lead, floor, verbs) or _main_verb(w, rel.end(), nxt, verbs)
+                    if main is not None and main != fld:
+                        also = fld if fld == "launched" else None
+                        fld = main
             if fld is None:
                 fld = _pre_field(w, n.lead, floor, verbs)
-            if fld is None and prev and re.fullmatch(r"[\s,]*(?:and\s+)?", w[prev.end:n.lead]):
-                fld = prev.field  # "shot down 16 drones and 5 missiles"
-            if fld is None and re.match(r"^\W*out\s+of\s+(?:the\s+)?$", w[:n.lead], re.I):
+            if fld is None and prev and _LIST_GAP.fullmatch(w, prev.end, n.lead) and not any(
+                    prev.end <= v[0] < n.lead and v[2] != prev.field for v in verbs):
+                # "shot down 16 drones and 5 missiles"; "used 127 missiles of various types and
+                # 109 drones"; "destroyed 92 targets: 55 drones, 35 missiles"
+                fld = (prev.whole_of or prev).field
+            if fld is None and out_of:
                 fld = "launched"
+            if fld is None and context is not None:
+                fld = context.field  # "The missiles were two Kinzhals and nine Iskanders"
             c = Count(fld or "", n.value, n.at_least, n.start, x.end, x.cls, x.model,
-                      w[max(0, n.start - 1):x.end], partial=partial)
+                      w[max(0, n.start - 1):x.end], partial=partial, of_the=definite,
+                      whole_value=n.value if definite else None, each=bool(_EACH.match(w, x.end)))
+            if i in wholes:
+                wholes[i].whole_of = None
+                c.whole_of = wholes[i]
+                if definite:
+                    wholes[i].of_the, wholes[i].whole_value = True, n.value
             if neg and fld != "launched":
                 counts.append(Count(fld, 0, False, n.start, x.end, x.cls, x.model, c.attacker_words))
                 c.field = "launched"
-            if re.match(r"^\W*out\s+of\s+(?:the\s+)?$", w[:n.lead], re.I):
+            if out_of:
                 total = c
             if c.field:
                 counts.append(c)
             else:
                 pending.append(c)
-            if re.search(r"\ball\s+$", w[max(0, n.lead - 5):n.start]) and c.field == "intercepted":
+            if also:
+                counts.append(Count(also, n.value, n.at_least, n.start, x.end, x.cls, x.model, c.attacker_words))
+            if _ALL_BEFORE.search(w, max(0, n.lead - 5), n.start) and c.field == "intercepted" and not also:
                 counts.append(Count("launched", n.value, n.at_least, n.start, x.end, x.cls, x.model))
             continue
         m = _PARTITIVE.match(after)
-        if m and i + 1 < len(nums) and nums[i + 1].start == n.end + m.end():
-            whole = nums[i + 1]  # "15 out of the 16 drones", "nine out of 14 drones"
+        if m and i + 1 < len(nums) and nums[i + 1].lead <= n.end + m.end() <= nums[i + 1].start:
+            whole = nums[i + 1]  # "15 out of the 16 drones", "nine out of 14 drones", "12 of more than 20"
             x = next((x for x in weapons if x.start >= whole.end and _filler_ok(w[whole.end:x.start])), None)
-            if x is not None:
-                wholes.add(i + 1)
+            # "fired ten Kalibr missiles ..., and air defence shot down seven out of the ten"
+            same = next((c for c in reversed(counts) if c.value == whole.value), None)
+            base = x or same or (
+                raw_context if raw_context is not None and raw_context.value == whole.value else None)
+            if base is not None:  # "shot down seven out of the ten"
                 fld = _pre_field(w, n.lead, floor, verbs) or "intercepted"
-                counts.append(Count(fld, n.value, n.at_least, n.start, x.end, x.cls, x.model,
-                                    w[max(0, whole.start - 1):x.end], partitive=True))
+                c = Count(fld, n.value, n.at_least, n.start, x.end if x else whole.end, base.cls, base.model,
+                          w[max(0, whole.start - 1):x.end] if x else "", partitive=True)
+                if x is not None:
+                    wholes[i + 1] = c
+                elif same is not None:
+                    c.of_base = same  # the ten of this sentence
+                else:
+                    c.of_the, c.whole_value = True, whole.value
+                counts.append(c)
             continue
-        if _OF_WHICH.match(after) and (prev or total or weapons or context_cls):
+        m = _OF_WHICH.match(after)
+        if m and (prev or total or weapons or context_cls):
             # "..., 18 of which were shot down"; "Kinzhal missiles struck; six of them were downed"
             before_w = [x for x in weapons if x.end <= n.start]
-            base = prev or total or (Count("", 0, False, 0, 0, before_w[-1].cls, before_w[-1].model)
-                                     if before_w else Count("", 0, False, 0, 0, context_cls))
-            fld, neg = _post_field(w, n.end + _OF_WHICH.match(after).end(), nxt, verbs)
+            real = prev or total
+            base = real or (Count("", 0, False, 0, 0, before_w[-1].cls, before_w[-1].model)
+                            if before_w else Count("", 0, False, 0, 0, context_cls))
+            fld, neg = _post_field(w, n.end + m.end(), nxt, verbs)
             if fld is None:
                 fld = _pre_field(w, n.lead, floor, verbs)  # "shot down 35 of them"
+            if fld is None and real is not None and _ELLIPSIS.match(after[m.end():]):
+                fld = real.field  # "shot down four drones, two of them over the Volgograd region"
             if fld:
-                counts.append(Count(fld, 0 if neg else n.value, n.at_least, n.start, n.end + 9,
-                                    base.cls, base.model, base.attacker_words))
+                counts.append(Count(fld, 0 if neg else n.value, n.at_least, n.start, n.end + m.end(),
+                                    base.cls, base.model, base.attacker_words, subset=True, of_base=real,
+                                    partial=partial))
             continue
         m = _ELLIPSIS.match(after)
         if m and not PEOPLE_RE.match(after.lstrip()):
@@ -217,9 +314,13 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
                 wx = [x for x in weapons if x.end <= n.start]
                 if vf and wx:
                     base = Count(vf, 0, False, 0, 0, wx[-1].cls, wx[-1].model)
+                elif context is not None and not w[:n.lead].strip(" -•*\t"):
+                    base = context  # a list item: "- 46 over the Kursk region"
             if base is not None:
                 counts.append(Count(base.field, n.value, n.at_least, n.start, n.end + m.end(),
-                                    base.cls, base.model, base.attacker_words, partial=partial))
+                                    base.cls, base.model, base.attacker_words, partial=partial,
+                                    subset=base.subset, of_base=base.of_base, of_the=base.of_the,
+                                    each=bool(m.group("each")), ellipsis_of=base if base is prev else None))
             continue
         m = _ANAPHORA.match(after)
         if m:
@@ -239,8 +340,8 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
                 c.end <= v[0] < nxt_c.start for v in verbs):
             c.field = nxt_c.field
             counts.append(c)
-    counts += _article_counts(w, weapons, verbs, used_weapons, counts)
-    counts += _all_of_them(w, verbs, counts)
+    counts += article_counts(w, weapons, verbs, used_weapons, counts)
+    counts += all_of_them(w, verbs, counts)
     if total is not None:
         for c in counts:
             if c is not total and c.cls in (None, "unknown"):
@@ -255,43 +356,10 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     return [c for c in counts if c.field]
 
 
-def _article_counts(w: str, weapons, verbs, used: set, counts) -> list[Count]:
-    """One weapon named in the singular and shot down: "a Ukrainian drone had been shot down",
-    "intercepted a Russian missile". Only for intercepted and lost: "struck Kharkiv with a glide
-    bomb" is not read as a count of bombs launched."""
-    out = []
-    for k, x in enumerate(weapons):
-        if k in used or x.plural and not x.model or x.cls in ("unknown", "shelling"):
-            continue
-        if x.plural and x.model and not re.search(r"\b(?:a|an|one|the)\s+(?:[\w’'-]+\s+)?$", w[max(0, x.start - 20):x.start], re.I):
-            continue
-        if any(c.start <= x.start < c.end for c in counts):
-            continue
-        after = w[x.end:x.end + 40]
-        post = next((v for v in verbs if x.end <= v[0] < x.end + 40 and _PASSIVE.match(w[x.end:v[0]])), None)
-        det = _ARTICLE.search(w[max(0, x.start - 40):x.start])
-        if post and post[2] in ("intercepted", "lost") and (det or not x.plural):
-            neg = bool(_NEGATION.search(w[x.end:post[0]]))
-            if neg:
-                out.append(Count("launched", 1, False, x.start, x.end, x.cls, x.model, w[max(0, x.start - 12):x.end]))
-            out.append(Count(post[2], 0 if neg else 1, False, x.start, x.end, x.cls, x.model,
-                             w[max(0, x.start - 12):x.end], article=True))
-            continue
-        pre = next((v for v in verbs if 0 <= x.start - v[1] <= 30 and v[2] in ("intercepted", "lost")
-                    and re.fullmatch(r"\s+(?:a|an|one)\s+(?:[\w’'-]+\s+){0,2}", w[v[1]:x.start], re.I)), None)
-        if pre and not after.lstrip().lower().startswith(("attack", "strike")):
-            out.append(Count(pre[2], 1, False, x.start, x.end, x.cls, x.model,
-                             w[max(0, x.start - 12):x.end], article=True))
-    return out
-
-
-def _all_of_them(w: str, verbs, counts) -> list[Count]:
-    """"..., all of which were shot down": the field takes the whole count before it."""
-    out = []
-    for m in _ALL.finditer(w):
-        v = next((v for v in verbs if m.start() < v[0] <= m.end()), None)
-        base = next((c for c in reversed(counts) if c.end <= m.start() and c.field == "launched"), None)
-        if v and base:
-            out.append(Count(v[2], base.value, base.at_least, m.start(), m.end(), base.cls,
-                             base.model, base.attacker_words))
-    return out
+def _main_verb(w: str, start: int, limit: int, verbs):
+    """Field of the main verb after a reduced relative: "missiles fired at the capital were
+    intercepted" -> intercepted."""
+    for v in verbs:
+        if start <= v[0] < limit and _AUXILIARY.search(w, max(start, v[0] - 25), v[0]):
+            return v[2]
+    return None

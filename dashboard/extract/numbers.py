@@ -67,7 +67,7 @@ BOUND = re.compile(
     r"nearly|almost|roughly|some|a total of|total of|another|a further|further|all))\s+$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Number:
     """A number found in a sentence.
 

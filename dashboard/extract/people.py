@@ -26,7 +26,8 @@ _AUX = re.compile(
 _GAP = re.compile(
     r"\s*(?:(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:,\s*(?:including|among\s+them)\b[^,;.]*,\s*)?"
     r"(?:of\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){1,3})?"
-    r"(?:(?:\w+ly|were|was|have|has|had|been|are|is|being|got|also|later|then|reportedly)\s+)*", re.I)
+    r"(?:(?:\w+ly|were|was|have|has|had|been|are|is|being|got|also|later|then|reportedly|confirmed|"
+    r"reported|found|declared|pronounced)\s+)*", re.I)
 _SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -113,7 +114,7 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
             end2 = _np_end(w, start2)
             if end2 is None or not sub and (
                     BEFORE_RE.search(w[start2:end2] + " ") or AFTER_RE.search(w[start2:end2])
-                    or any(start2 <= n.start < end2 for n in numbers)):
+                    or any(start2 <= n.start < end2 and n.kind == "count" for n in numbers)):
                 break
             total += sub.value if sub else 1
             stop = end2

@@ -10,35 +10,48 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .tables import rows
+from .tables import lower_same_length, rows
 
 _BEFORE = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "before"]
 _AFTER = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "after"]
-#: One regex per side, rows in table order (the first row that matches decides).
-_BEFORE_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE)))
-_AFTER_RE = re.compile("|".join(f"(?P<a{i}>{p})" for i, (p, _) in enumerate(_AFTER)))  # lower-cased text
+#: One regex per side, rows in table order (the first row that matches decides). The "before"
+#: rows that open with a launch verb may reach 80 characters back ("launched by Tu-95MS bombers
+#: over the"); they are tried only where such a verb occurs. The others reach 56 at most.
+_LONG = [p.startswith(("(?:launched", "\\blaunch")) for p, _ in _BEFORE]
+_BEFORE_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if not _LONG[i]))
+_BEFORE_LONG_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if _LONG[i]))
+_LONG_GATE = re.compile(r"launch|fire|releas|sent|carrying|came|coming|flew|flying|attacked|took off")
+SHORT_REACH, LONG_REACH = 56, 80
+#: Searched over the lower-cased sentence with ``pos``/``endpos``: an "after" cue is matched at
+#: the name's end (its leading "^" dropped), a "before" cue must end where the name starts ("$").
+_AFTER_RE = re.compile("|".join(f"(?P<a{i}>{p[1:]})" for i, (p, _) in enumerate(_AFTER)))
 #: Verbs and prepositions that make a country the target ("attacked Ukraine with 97 drones").
 _COUNTRY_TARGET = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|strikes?|struck|hit|against|targeted|targeting|on|over|at|into|across|"
-    r"bombarded|shelled)\s+(?:the\s+)?(?:territory\s+of\s+)?$", re.I)
+    r"bombarded|shelled)\s+(?:the\s+)?(?:territory\s+of\s+)?$"
+    r"|\b(?:regions|oblasts|cities|towns|parts|areas|territory)\s+of\s+$", re.I)
 #: The country speaks or shoots down: "Ukraine intercepted ...", "Ukraine destroyed nine drones".
 _COUNTRY_DEFENDER = re.compile(
     r"^\s+(?:(?:has|have|had|also|successfully|reportedly|says\s+it|said\s+it)\s+)*"
     r"(?:intercepted|downed|shot\s+down|destroyed|repelled|neutrali[sz]ed|repulsed)\b", re.I)
-_GEO_WORDS = re.compile(r"^(?:Region|Oblast|Oblasts|Regions|Province|Krai|Republic|District|Raion|"
-                        r"Peninsula|Sea|City|Mayor|Governor|Gov|Airport|Airfield|Airbase|Refinery|"
-                        r"OVA|MVA|Regional|Military|State|Administration|Council|Police)$")
-_CAP_WORD = re.compile(r"[A-Z][a-z’'\-]+")
-_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)$", re.I)
+_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)(?:the\s+)?$", re.I)
+#: A launch list may repeat its preposition: "from the Kursk region and over the Sea of Azov".
+_LAUNCH_LIST_GAP = re.compile(r"^\s*,?\s*(?:and\s+|or\s+)?(?:from|over|off|in)\s+(?:the\s+)?"
+                              r"(?:(?:temporarily\s+)?occupied\s+)?$", re.I)
 _CONTAINER_GAP = re.compile(
     r"^(?:\s*,\s*|\s+)(?:(?:in|of)\s+)?(?:the\s+)?(?:(?:neighbo(?:u)?ring|southern|northern|eastern|"
     r"western|central|south-?eastern|south-?western|north-?eastern|north-?western|occupied|"
     r"southwestern|southeastern|northeastern|northwestern)\s+)?$|^(?:’s|'s)\s+$", re.I)
+#: A region and a town that each have a figure ("7 over the Moscow region and 2 over Moscow
+#: itself") are two places, not a town and the region that locates it.
+_OWN_FIGURE = re.compile(r"\d|\bitself\b")
+_DISTRICT_AFTER = re.compile(r"\s+(?:district|raion|rayon)\b", re.I)
 _FACILITY_TAIL = re.compile(r"[-\s]\d*\s*(?:air ?base|airfield|airport|refinery|oil refinery|port|depot|plant)$", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlaceRef:
     """A place named in a sentence (offsets relative to the sentence) with its role."""
 
@@ -62,43 +75,38 @@ class PlaceRef:
 #: Cheap tests before the cue regexes: what an "after" cue may open with, and words that every
 #: "before" cue contains.
 _AFTER_OPENERS = frozenset(" \n\t\r\u00a0,'’-—–/(")
-_BEFORE_GATE = re.compile(r"from|near|border|km|kilomet|mile|by |north|south|east|west|gov|head|mayor|"
+_BEFORE_GATE = re.compile(r"from|near|border|km|kilomet|mile|by |north|south|east|west|gov|head|mayor|officials|"
                           r"administration|authorities")
 
 
-def _looks_like_person(text: str, start: int, end: int) -> bool:
-    """Tell whether a one-word town name is part of a person's name ("Roman Busargin",
-    "Alexey Smirnov", "Volodymyr Zelensky")."""
-    if " " in text[start:end].strip():
-        return False
-    nxt = re.match(r"\s+([A-Z][\w’'\-]*)", text[end:end + 30])
-    if nxt and not _GEO_WORDS.match(nxt.group(1)) and _CAP_WORD.fullmatch(nxt.group(1)):
-        return True
-    prv = re.search(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z’'\-]+)\s+$", text[max(0, start - 30):start])
-    if prv and start - 30 > 0 and prv.group(1) not in ("The", "In", "On", "At", "Of", "Over", "And", "From"):
-        # the word before is capitalised mid-sentence: "Alexey Smirnov", "President Volodymyr"
-        return not re.search(r"(?:Russian|Ukrainian|Kremlin|Gov|Governor|Mayor|Crimean|Black|Azov)\s+$", prv.group(0))
-    return False
-
-
-def _cue_role(text: str, start: int, end: int) -> str | None:
-    """The role that the words around a name give it, from ``place_cues.tsv``."""
-    before = text[max(0, start - 80):start].lower()
-    after = text[end:end + 60].lower()
-    roles = []
-    m = _AFTER_RE.match(after) if after[:1] in _AFTER_OPENERS else None  # every "after" cue is anchored at the name's end
-    if m:
-        roles.append((int(m.lastgroup[1:]) + len(_BEFORE), _AFTER[int(m.lastgroup[1:])][1]))
-    m = _BEFORE_RE.search(before) if _BEFORE_GATE.search(before) else None
-    while m:
-        if m.end() == len(before):
-            roles.append((int(m.lastgroup[1:]), _BEFORE[int(m.lastgroup[1:])][1]))
+def _cue_role(low: str, start: int, end: int) -> str | None:
+    """The role that the words around a name give it, from ``place_cues.tsv`` (``low`` is the
+    lower-cased sentence; the cues are tried in place, without copying the words around)."""
+    after = before = None
+    if low[end:end + 1] in _AFTER_OPENERS:
+        after = _AFTER_RE.match(low, end, end + 60)
+    # every "before" row opens with one of its gate's words: try the rows only there, leftmost
+    # first, which finds what one search of the window would find
+    for g in _BEFORE_GATE.finditer(low, max(0, start - SHORT_REACH), start):
+        before = _BEFORE_RE.match(low, g.start(), start)
+        if before is not None:
             break
-        m = _BEFORE_RE.search(before, m.start() + 1)
-    return min(roles)[1] if roles else None
+    for g in _LONG_GATE.finditer(low, max(0, start - LONG_REACH), start):
+        long = _BEFORE_LONG_RE.match(low, g.start(), start)
+        if long is not None:
+            if before is None or long.start() < before.start() or long.start() == before.start() and int(
+                    long.lastgroup[1:]) < int(before.lastgroup[1:]):
+                before = long  # the leftmost cue, as one regex of all rows would find
+            break
+    if after is None:
+        return _BEFORE[int(before.lastgroup[1:])][1] if before else None
+    if before is None:
+        return _AFTER[int(after.lastgroup[1:])][1]
+    # both: the row that comes first in the table wins
+    return _BEFORE[int(before.lastgroup[1:])][1]
 
 
-def assign_roles(text: str, mentions, skip_spans=()) -> list[PlaceRef]:
+def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[PlaceRef]:
     """Give each gazetteer mention of a sentence its role.
 
     Parameters
@@ -109,6 +117,9 @@ def assign_roles(text: str, mentions, skip_spans=()) -> list[PlaceRef]:
         ``(start, end, words, place)`` relative to the sentence, in text order.
     skip_spans : iterable of (int, int)
         Spans of person names (claimants) that no place may come from.
+    dateline : int
+        End of the wire dateline that opens the sentence: places in it are where the report was
+        filed ("SEVASTOPOL, Crimea, 23 September 2023 —").
 
     Returns
     -------
@@ -117,38 +128,42 @@ def assign_roles(text: str, mentions, skip_spans=()) -> list[PlaceRef]:
         attribute, container, dateline, context (a country named in passing), person (dropped).
     """
     refs: list[PlaceRef] = []
+    low = lower_same_length(text) if mentions else text
     for start, end, words, place in mentions:
-        if any(a <= start < b for a, b in skip_spans) or (
-                (place is None or place.precision == "city") and _looks_like_person(text, start, end)):
-            continue
-        role = _cue_role(text, start, end)
-        if role is None and refs and _LIST_GAP.match(text[refs[-1].end:start]) and refs[-1].role in (
-                "launch", "landmark", "office", "target"):
+        if any(a <= start < b for a, b in skip_spans):
+            continue  # people's names are left out by the gazetteer; claimants' spans here
+        role = "dateline" if start < dateline else _cue_role(low, start, end)
+        gap = text[refs[-1].end:start] if refs else ""
+        if role is None and refs and (_LIST_GAP.match(gap) and refs[-1].role in (
+                "launch", "landmark", "office", "target") or refs[-1].role == "launch" and _LAUNCH_LIST_GAP.match(gap)):
             role = refs[-1].role  # "from the cities of Millerovo, Kursk and Bryansk"
-        if role is None and re.match(r"^\s*$", text[:start]) and words.isupper() and len(words) > 3:
+        if role is None and words.isupper() and len(words) > 3 and not text[:start].strip():
             role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
         if role is None and place is not None and place.precision == "country":
             if _COUNTRY_DEFENDER.match(text[end:end + 60]):
                 role = "defender"
-            elif _COUNTRY_TARGET.search(text[max(0, start - 40):start]):
+            elif _COUNTRY_TARGET.search(text, max(0, start - 40), start):
                 role = "target"
             else:
                 role = "context"
         if role is None and refs and refs[-1].role == "target" and _CONTAINER_GAP.match(text[refs[-1].end:start]):
             prev = refs[-1].place
-            if place is not None and prev is not None and _contains(place, prev):
-                role = "container"  # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"
+            if place is not None and prev is not None and (contains(place, prev) or _DISTRICT_AFTER.match(text, end)):
+                # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"; "the village
+                # of Stanovoye in the Ramenskoye district"
+                role = "container"
         refs.append(PlaceRef(start, end, words, place, role or "target"))
     # "In the Dnipro region, ... in the city of Pavlohrad": a region before its own town locates it
     for i, r in enumerate(refs):
         if r.role == "target" and r.place is not None and r.place.precision == "region":
-            if any(o.role == "target" and o.place is not None and o is not r and _contains(r.place, o.place)
+            if any(o.role == "target" and o.place is not None and o is not r and contains(r.place, o.place)
+                   and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12)
                    for o in refs):
                 r.role = "container"
     return refs
 
 
-def _contains(big, small) -> bool:
+def contains(big, small) -> bool:
     """Tell whether place ``big`` (a region or country) contains place ``small``."""
     if big.precision == "country":
         return small.country == big.country and small.precision != "country"
@@ -159,6 +174,7 @@ def _contains(big, small) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _fold(name: str) -> str:
     """Fold a region name for comparison: lower case, no region words, no punctuation."""
     name = re.sub(r"\b(?:oblast|region|krai|kray|province|republic|of|the|autonomous)\b", " ", name.lower())
@@ -173,6 +189,9 @@ def town_of(place, gazetteer):
     """
     if place is None or place.precision != "facility":
         return place
+    known = gazetteer.facility_town(place) if hasattr(gazetteer, "facility_town") else None
+    if known is not None:
+        return known  # the curated table says where it stands ("DniproHES" is in Zaporizhzhia)
     base = _FACILITY_TAIL.sub("", place.name).strip()
     if not base or base == place.name:
         return place

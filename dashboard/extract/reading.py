@@ -8,7 +8,7 @@ gaps from the paragraph and the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class cached_property:  # noqa: N801 - functools' version takes a lock on every read in 3.11
@@ -26,12 +26,13 @@ class cached_property:  # noqa: N801 - functools' version takes a lock on every 
 
 from . import background
 from .claimants import Claimant, find_claimant
-from .dates import DateMention, find_dates, sentence_date
+from .dates import DateMention, event_date, find_dates, sentence_date
 from .figures import Count, weapon_counts
 from .numbers import find_numbers
 from .people import casualty_counts
+from .tolls import taken_back, toll_counts
 from .places import PlaceRef, assign_roles
-from .sentences import Sentence
+from .sentences import Sentence, dateline_end
 from .claimants import ORGS, TITLES
 from .dates import DATE_WORDS
 from .figures import PEOPLE, VERBS
@@ -49,8 +50,8 @@ _CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lowe
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
 #: A few words may stand between, but no auxiliary: "Kyiv was hit" names the target.
 _GAP = r"(?:'s|’s)?(?:\s+(?!(?:was|were|is|are|has|had|have|been|being|not|said|says)\b)[\w’'-]+){0,4}?\s+"
-_ATTACK = (r"(?:launched|attacked|fired|struck|hit|used|targeted|pummel+ed|sent|deployed|bombarded|"
-           r"shelled|carried\s+out)\b")
+_ATTACK = (r"(?:launch(?:ed|es)|attack(?:ed|s)|fire[ds]|struck|strikes|hit|used|uses|targeted|targets|"
+           r"pummel+ed|sent|sends|deployed|bombarded|shelled|carried\s+out)\b")
 _RU_ACTOR = re.compile(
     r"\b(?:Russia|Russian\s+(?:forces|troops|army|military|occupation\s+forces|aviation|"
     rf"(?:strategic\s+)?bombers|Federation)|the\s+Russians|Russians|occupiers|invaders|Moscow){_GAP}{_ATTACK}"
@@ -59,6 +60,13 @@ _UA_ACTOR = re.compile(
     r"\b(?:Ukraine|Ukrainian\s+(?:forces|troops|army|military|drones?|armed\s+forces)|the\s+SBU|"
     rf"SBU|Kyiv|Kiev|the\s+Kiev\s+regime|Ukrainians){_GAP}{_ATTACK}"
     r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Ukraine|Ukrainian|Kyiv|Kiev)\b", re.I)
+#: Words without which no side is named as the attacker (a quick test before the two above).
+_RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)",
+                      re.I)
+_UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)", re.I)
+_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders", re.I)
+_ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
+                          r"shell|carried", re.I)
 _ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
                       r"area|village|district|settlement)\b", re.I)
 _DEFENDER = re.compile(
@@ -93,7 +101,14 @@ class Reading:
     def actor(self) -> str | None:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
         text = self.sentence.text
-        return "RU" if _RU_ACTOR.search(text) else "UA" if _UA_ACTOR.search(text) else None
+        if not _ACTOR_GATE.search(text) or not _ATTACK_GATE.search(text):
+            return None
+        # each pattern opens with one of its gate's words: try it only there, leftmost first
+        for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
+            for g in gate.finditer(text):
+                if rx.match(text, g.start()):
+                    return "RU" if rx is _RU_ACTOR else "UA"
+        return None
 
     @cached_property
     def defender(self) -> str | None:
@@ -148,7 +163,8 @@ def sentence_hits(all_hits: dict, sentences) -> list[dict]:
     return out
 
 
-def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hits=None) -> Reading:
+def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hits=None,
+                  context_count=None) -> Reading:
     """Read a sentence alone.
 
     Parameters
@@ -161,6 +177,8 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         Weapon class carried from the paragraph, for counts with no noun ("Nine were intercepted").
     hits : dict, optional
         The sentence's share of a :data:`LEXICON` scan; scanned here when not given.
+    context_count : Count, optional
+        The last count of the sentences just before, for a breakdown with no verb of its own.
 
     Returns
     -------
@@ -170,24 +188,61 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     low = lower_same_length(text)
     if hits is None:
         hits = {name: vocab_hits(v, low) for name, v in LEXICON.vocabularies.items()}
+    head = dateline_end(text)
     dates = find_dates(text, published, hits["dates"])
+    if head and dates:  # the dateline's date is the report's
+        dates = [replace(d, kind="report") if d.start < head else d for d in dates]
     weapons = find_weapons(text, hits["weapons"])
     # numbers count something only next to a weapon, a figure verb or a casualty word
-    numbers = find_numbers(text, hits["numbers"]) if weapons or hits["verbs"] or hits["casualty"] else []
+    numbers = (find_numbers(text, hits["numbers"])
+               if weapons or hits["verbs"] or hits["casualty"] or context_count is not None else [])
     claimant = find_claimant(text, hits["orgs"], hits["titles"])
-    places = assign_roles(text, mentions)
+    places = assign_roles(text, mentions, dateline=head)
     has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
-    counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"])
-              if weapons or has_count and hits["verbs"] else [])
+    counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)
+              if weapons or has_count and (hits["verbs"] or context_count is not None) else [])
     casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] else []
+    if hits["casualty"] and numbers:
+        tolls = toll_counts(text, numbers)
+        if tolls:  # the deaths that raised a toll are not figures of their own
+            fields = {t.field for t in tolls}
+            casualties = [c for c in casualties if c.field not in fields] + tolls
+    if counts or casualties:
+        spans = taken_back(text)
+        if spans:  # "first said one was killed, then corrected"; "unclear whether one drone ..."
+            counts = [c for c in counts if not any(a <= c.start < b for a, b in spans)]
+            casualties = [c for c in casualties if not any(a <= c.start < b for a, b in spans)]
+    strikes = [h for h in hits["strikes"] if not _not_a_strike(low, h)] if hits["strikes"] else []
     # a strike word only matters where a place is named (a place struck with no figures)
-    strike = bool(weapons) or bool(places) and bool(hits["strikes"])
+    strike = bool(weapons) or bool(places) and bool(strikes)
+    date = sentence_date(dates)
+    if dates:
+        anchors = [w.start for w in weapons] + [h[0] for h in strikes] + [h[0] for h in hits["casualty"]] + [
+            c.start for c in counts]
+        date = event_date(dates, text, anchors)
     return Reading(
-        sentence=s, dates=dates, date=sentence_date(dates), claimant=claimant, places=places,
+        sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
         strike=strike, background_cue=background.cue(low, hits["cues"]),
         preliminary=bool(PRELIMINARY_RE.search(text)) if counts or casualties else False)
+
+
+#: A strike word that tells of no strike on a place: a participle used as an adjective ("a
+#: damaged apartment building", rescuers searching it later) or a time phrase ("Vnukovo airport
+#: stopped departures during the attack").
+_ATTRIBUTIVE = re.compile(r"(?:\b(?:a|an|the|its|their|his|her|several|many)\s+)$")
+_TIME_PHRASE = re.compile(r"\b(?:during|amid)\s+(?:the|an?|this|that|last\s+night'?s?|overnight)?\s*(?:[\w-]+\s+){0,2}$")
+
+
+def _not_a_strike(low: str, hit) -> bool:
+    """Whether a strike word at ``hit`` tells of no strike (see :data:`_ATTRIBUTIVE`)."""
+    a, b, _ = hit
+    before = low[max(0, a - 40):a]
+    if low.endswith("ed", a, b) and _ATTRIBUTIVE.search(before):
+        return True
+    return (low.startswith(("attack", "strike", "raid", "assault", "barrage"), a) and bool(_TIME_PHRASE.search(before))
+            and not low.startswith((" on ", " against "), b))  # "during the attack on Moscow" names it
 
 
 def clause_of(reading: Reading, pos: int) -> tuple[int, int]:

@@ -21,7 +21,7 @@ _TERMINAL = re.compile(r"[.!?:;\"”’)\]|]\s*$")
 _LABEL = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sentence:
     """One sentence: its span in the report, its words, and the paragraph it belongs to."""
 
@@ -142,3 +142,23 @@ def _add(out: list, text: str, start: int, end: int, para: int) -> None:
         start += len(chunk) - len(chunk.lstrip())
         end = start + len(stripped)
         out.append(Sentence(start, end, text[start:end], para))
+
+
+#: A wire dateline at the head of a paragraph: "KYIV, Ukraine, 17 January 2023 —",
+#: "MOSCOW / KYIV, 1 June 2025 —", "MOSCOW (AFP):", "SEVASTOPOL, Crimea, 23 September 2023 —".
+_DATELINE = re.compile(
+    r"^\W*[A-Z][A-Z’'.\-]{2,}(?:[ /]+[A-Z][A-Z’'.\-]+)*(?:\s*\([^()]{1,20}\))?(?:,[^—–\n]{0,60}?)?"
+    r"\s*(?:—|–|--|:)\s")
+
+
+def dateline_end(text: str) -> int:
+    """End of the wire dateline that opens ``text`` (0 when there is none).
+
+    Why: the dateline says where and when the report was filed; its place is not a target and
+    its date is the report's, not the attack's ("KYIV, 8 September 2025 — Russia launched 810
+    drones overnight into Sunday, 7 September").
+    """
+    if not text[:1].isupper() and not text[:2].strip("*_ ").isupper():
+        return 0
+    m = _DATELINE.match(text)
+    return m.end() if m else 0

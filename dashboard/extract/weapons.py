@@ -16,6 +16,14 @@ WEAPONS = Vocabulary(
     [(r[0], (r[1], r[2] if len(r) > 2 else "", r[3] if len(r) > 3 else "noun")) for r in _ROWS],
     after=r"(?![\w])",
 )
+#: The army that uses each model ("Storm Shadow" -> UA, "Shahed" -> RU).
+MODEL_SIDES = {r[2]: r[4] for r in _ROWS if len(r) > 4 and r[2] and r[4]}
+
+
+def model_side(model: str | None) -> str | None:
+    """The side that fires a model ("Kh-101/Kh-555" -> RU), or None when unknown or mixed."""
+    sides = {MODEL_SIDES.get(m) for m in (model or "").split("/")} - {None}
+    return sides.pop() if len(sides) == 1 else None
 #: Glue allowed between a model name and its class noun ("Kalibr cruise missiles",
 #: "X-101/X-555 air-launched cruise missiles", "Shahed-type loitering munitions").
 _GLUE = re.compile(
@@ -29,7 +37,7 @@ _RANK = {"unknown": 0, "missile": 1, "drone": 2, "glide_bomb": 2, "cruise_missil
          "ballistic_missile": 3, "shelling": 4}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Weapon:
     """A weapon mention: span, class (``events.WEAPON_CLASSES`` or ``"shelling"``), model, number."""
 
