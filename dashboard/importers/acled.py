@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from .accounting import Account
-from .common import (Draft, Imported, Places, Row, TableReport, _km, adopt_classes, fold,
+from .common import (Draft, accepted_rows, Imported, Places, Row, TableReport, _km, adopt_classes, fold,
                      fold_classes, parse_count, place_record, read_rows, read_vocabulary, strike_key)
 from ..reports import MONTHS
 
@@ -202,23 +202,8 @@ def read_acled(data: bytes, text: str, path: str, report_id: str, places: Places
     header, rows = read_rows(text, path, REQUIRED)
     account = Account(path, "acled", dict(FIGURES), header)
     placer = _Placer(places)
-    seen: dict[tuple, int] = {}
     drafts: list[Draft] = []
-    for row in rows:
-        counts = account.count_file(row)
-        reason, parsed = check_row(row)
-        if reason:
-            account.add(row, "rejected", counts, reason)
-            continue
-        key = row_key(row)
-        if key in seen:
-            account.add(row, "merged", counts, f"repeats row {seen[key]}")
-            continue
-        seen[key] = row.number
-        if known(key):
-            account.add(row, "merged", counts, "was stored by an earlier import")
-            continue
-        account.add(row, "imported", counts)
+    for row, parsed in accepted_rows(rows, account, check_row, row_key, known):
         notes = row.get("notes")
         where = row.line.find(notes) if notes else -1
         span = (row.start + where, row.start + where + len(notes)) if where >= 0 else None

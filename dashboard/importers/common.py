@@ -361,3 +361,29 @@ def _added(members: list[Draft]) -> dict:
     out["launch_lat"], out["launch_lon"] = arc.get("launch_lat"), arc.get("launch_lon")
     out["source_url"] = next((m.record["source_url"] for m in members if m.record.get("source_url")), None)
     return out
+
+
+def accepted_rows(rows, account, check_row, row_key, known):
+    """The rows to import, with their parsed cells; every other row is accounted for on the way.
+
+    A row is rejected when ``check_row`` gives a reason, merged when it repeats an earlier row's
+    key facts in the same file or when ``known(key)`` says an earlier import stored it; the
+    account records each with its figures, so the file's sums reconcile.
+    """
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        counts = account.count_file(row)
+        reason, parsed = check_row(row)
+        if reason:
+            account.add(row, "rejected", counts, reason)
+            continue
+        key = row_key(row)
+        if key in seen:
+            account.add(row, "merged", counts, f"repeats row {seen[key]}")
+            continue
+        seen[key] = row.number
+        if known(key):
+            account.add(row, "merged", counts, "was stored by an earlier import")
+            continue
+        account.add(row, "imported", counts)
+        yield row, parsed

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .accounting import Account
-from .common import (Draft, Imported, Places, Row, TableReport, fold, fold_classes,
+from .common import (Draft, accepted_rows, Imported, Places, Row, TableReport, fold, fold_classes,
                      adopt_classes, parse_count, place_record, read_rows,
                      read_vocabulary, split_and, strike_key)
 
@@ -307,23 +307,8 @@ def read_kaggle(data: bytes, text: str, path: str, report_id: str, places: Place
     beside = weapon_table if weapon_table is not None else Path(path).with_name(WEAPON_TABLE)
     builder = _Builder(places, WeaponModels(beside))
     account = Account(path, "kaggle", dict(FIGURES), header)
-    seen: dict[tuple, int] = {}
     drafts: list[Draft] = []
-    for row in rows:
-        counts = account.count_file(row)
-        reason, parsed = check_row(row)
-        if reason:
-            account.add(row, "rejected", counts, reason)
-            continue
-        key = row_key(row)
-        if key in seen:
-            account.add(row, "merged", counts, f"repeats row {seen[key]}")
-            continue
-        seen[key] = row.number
-        if known(key):
-            account.add(row, "merged", counts, "was stored by an earlier import")
-            continue
-        account.add(row, "imported", counts)
+    for row, parsed in accepted_rows(rows, account, check_row, row_key, known):
         drafts.extend(builder.drafts(row, parsed))
     adopt_classes(drafts)
     extra, clashes = breakdown_drafts(drafts)
