@@ -1,6 +1,9 @@
 """Shared helpers for the tests: small reports and event records written for the project."""
 import pytest
 
+from dashboard.events import FIGURES as FIGS
+from dashboard.gazetteer import default_gazetteer
+
 from dashboard.events import normalise_event
 from dashboard.reports import report_from_bytes
 
@@ -24,3 +27,18 @@ def db_path(tmp_path, monkeypatch):
     path = tmp_path / "strikes.sqlite"
     monkeypatch.setenv("STRIKES_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    """The shipped offline gazetteer, loaded once."""
+    return default_gazetteer()
+
+
+def facts(claims):
+    """(place, weapon, figure, value) of every figure in extracted claims."""
+    return {(c["place"], c["weapon"], f, c[f]) for c in claims for f in FIGS if c[f] is not None}
+
+
+def places(claims):
+    return {c["place"] for c in claims}

@@ -5,25 +5,10 @@ import datetime as dt
 import pytest
 
 from dashboard.extract import extract_claims
-from dashboard.gazetteer import default_gazetteer
+from conftest import FIGS, facts, places  # noqa: F401 (shared helpers, the gaz fixture)
 
 MONDAY = dt.date(2023, 11, 6)
 WEDNESDAY = dt.date(2024, 6, 5)
-FIGS = ("launched", "intercepted", "lost", "hit", "killed", "injured")
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return default_gazetteer()
-
-
-def facts(claims):
-    """(place, weapon, figure, value) of every figure in the claims."""
-    return {(c["place"], c["weapon"], f, c[f]) for c in claims for f in FIGS if c[f] is not None}
-
-
-def places(claims):
-    return {c["place"] for c in claims}
 
 
 CASES = [

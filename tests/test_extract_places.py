@@ -8,23 +8,9 @@ import datetime as dt
 import pytest
 
 from dashboard.extract import extract_claims
-from dashboard.gazetteer import default_gazetteer
+from conftest import FIGS, facts, places  # noqa: F401 (shared helpers, the gaz fixture)
 
-FIGS = ("launched", "intercepted", "lost", "hit", "killed", "injured")
 DAY = dt.date(2024, 9, 10)
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return default_gazetteer()
-
-
-def facts(claims):
-    return {(c["place"], c["weapon"], f, c[f]) for c in claims for f in FIGS if c[f] is not None}
-
-
-def places(claims):
-    return {c["place"] for c in claims}
 
 
 COUNTS = [

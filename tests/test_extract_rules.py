@@ -9,22 +9,7 @@ import datetime as dt
 import pytest
 
 from dashboard.extract import extract_claims
-from dashboard.gazetteer import default_gazetteer
-
-FIGS = ("launched", "intercepted", "lost", "hit", "killed", "injured")
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return default_gazetteer()
-
-
-def facts(claims):
-    return {(c["place"], c["weapon"], f, c[f]) for c in claims for f in FIGS if c[f] is not None}
-
-
-def places(claims):
-    return {c["place"] for c in claims}
+from conftest import FIGS, facts, places  # noqa: F401 (shared helpers, the gaz fixture)
 
 
 def extract(gaz, text, published):
