@@ -11,8 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .events import FIGURES, WEAPON_CLASSES
-from .query import SLICES, Selection, Strikes, _choice, mask
+from .events import FIGURES
+from .query import Selection, Strikes, _choice, mask
 
 #: Places drawn as points; the rest (country totals, macro-regions, seas) are listed, not drawn.
 POINT_PRECISIONS = ("facility", "city", "region")
@@ -357,11 +357,3 @@ def claims_of(data: Strikes, strike_ids) -> pd.DataFrame:
     """The claims (one per report sentence) behind the given strikes."""
     wanted = np.isin(data.claim_strike, np.asarray(list(strike_ids)))
     return data.full_claims(data.claims[wanted])
-
-
-def weapon_order() -> list[str]:
-    return list(WEAPON_CLASSES)
-
-
-def valid_slice(size: str) -> str:
-    return size if size in SLICES else "day"

@@ -5,7 +5,6 @@ so every figure in a file can be traced back.
 """
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -74,7 +73,3 @@ def write_export(strikes: pd.DataFrame, fmt: str, out: Path) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)
-
-
-def buffer(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)

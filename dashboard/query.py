@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -385,7 +385,3 @@ def selected(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 def with_slice(sel: Selection, **changes) -> Selection:
     return replace(sel, **changes)
-
-
-def selection_fields() -> list[str]:
-    return [f.name for f in fields(Selection)]

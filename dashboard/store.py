@@ -10,10 +10,9 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -266,9 +265,3 @@ def _record(row: dict) -> dict:
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
-
-
-def stored_events(path: str | os.PathLike | None = None) -> Iterable[dict]:
-    """Every stored event as a record (for exports)."""
-    with closing(Store(path)) as store:
-        return [_record(r) for r in store.event_table().to_dict("records")]
