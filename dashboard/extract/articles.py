@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b", re.I)
-_ALL = re.compile(r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+", re.I)
-_ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$", re.I)
-_PASSIVE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$", re.I)
+_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")  # lower-cased text
+_ALL = re.compile(r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+")  # lower-cased text
+_ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$")  # lower-cased text
+_PASSIVE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$")  # lower-cased text
 
 
 def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
@@ -54,6 +54,8 @@ def all_of_them(w: str, verbs, counts) -> list:
     from .figures import Count
 
     out = []
+    if "all " not in w:
+        return out
     for m in _ALL.finditer(w):
         v = next((v for v in verbs if m.start() < v[0] <= m.end()), None)
         base = next((c for c in reversed(counts) if c.end <= m.start() and c.field == "launched"), None)

@@ -39,7 +39,7 @@ _REL_RE, _REL = grouped(
     [(r[0], (int(r[1]), r[2], r[3])) for r in rows("relative_dates.tsv")], flags=0)
 _REPORTING = re.compile(
     r"\b(?:said|says|announced|reported|wrote|added|stated|confirmed|told\s+\w+|updated|"
-    r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$", re.I)
+    r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$")  # lower-cased
 
 
 _MONTH_KEYS = {m[:3] for m in MONTHS}
@@ -283,7 +283,7 @@ def sentence_date(mentions: list[DateMention]) -> DateMention | None:
 _CLAUSE_OPENER = re.compile(
     r"\b(?:after|when|while|before|since|until|whereas)\s+(?!(?:midnight|dawn|noon|midday|sunrise|"
     r"sunset|daybreak|nightfall|\d|the\s+(?:night|morning|evening|afternoon|day|weekend|end|start)\b|"
-    r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b", re.I)
+    r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b")  # lower-cased text
 
 
 def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> DateMention | None:

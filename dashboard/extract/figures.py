@@ -21,46 +21,47 @@ from .weapons import Weapon
 VERBS = Vocabulary(rows("figure_verbs.tsv"))
 _PEOPLE = r"(?:" + "|".join(r[0] for r in rows("people.tsv")) + r")"
 PEOPLE_RE = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])", re.I)
+_PEOPLE_LOW = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])")  # on lower-cased text
 #: The same nouns as a fast vocabulary, for scanning a whole sentence (lower-cased).
 PEOPLE = Vocabulary([(r[0], True) for r in rows("people.tsv")])
 _STOP = frozenset(
     "of which were was is are have has had in over on at into from to by and or that who the a an "
     "with for as than per each every been be being said says while but if".split())
-_CLAUSE = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b", re.I)
-_POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b", re.I)
-_RELATIVE = re.compile(r"^\s*(?:that|which)\b", re.I)
-_PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])", re.I)
-_OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b", re.I)
+_CLAUSE = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b")
+_POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b")
+_RELATIVE = re.compile(r"^\s*(?:that|which)\b")
+_PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])")
+_OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b")
 _ELLIPSIS = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
-                       r"(?:the\s+)?", re.I)
+                       r"(?:the\s+)?")
 #: "87 of the missiles", "34 of the drones": a part of a set named before (not "of the 23").
-_OF_THE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the|these|those|its|their)\s+(?![\d])", re.I)
+_OF_THE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the|these|those|its|their)\s+(?![\d])")
 #: A count that is itself a set named before: "21 of the 23 missiles", "out of the 18 missiles".
-_DEFINITE = re.compile(r"\b(?:(?:out\s+)?of\s+)?(?:the|these|those)\s+(?:more\s+than\s+|over\s+)?$", re.I)
+_DEFINITE = re.compile(r"\b(?:(?:out\s+)?of\s+)?(?:the|these|those)\s+(?:more\s+than\s+|over\s+)?$")
 #: "two each over the Tambov and Smolensk regions": the count holds for every place named.
-_EACH = re.compile(r"\s+each\b", re.I)
+_EACH = re.compile(r"\s+each\b")
 #: What may join a count to the one before it so that it shares its verb: "16 drones and 5
 #: missiles", "127 missiles of various types and 109 drones", "92 targets: 55 drones, 35
 #: missiles", "598 drones, including Shahed attack drones and decoys, and 31 missiles".
 _LIST_GAP = re.compile(r"(?:[\s,:]*(?:and\s+|or\s+|as\s+well\s+as\s+)?"
                        r"|\s+of\s+(?:various|different|several|all|many)\s+(?:types|kinds)\s*,?\s*(?:and|or)\s+"
                        r"|\s*,\s+(?:including|among\s+them)\s+[^.;:]{0,60}?,\s*(?:and\s+)?"
-                       r"|[^.;:]{0,80}?(?:,\s*and|,|\band)\s+)(?:the\s+)?", re.I)
+                       r"|[^.;:]{0,80}?(?:,\s*and|,|\band)\s+)(?:the\s+)?")
 #: A sentence that breaks down a count given before it, with no verb of its own: a list item,
 #: a list after a colon, "N <weapon> over <place>", "The missiles were ...", "The salvo included".
 _BREAKDOWN = re.compile(r"^\W*[-•*]\s|:\s|\b(?:each\s+)?(?:over|above)\s+(?:the\s+)?(?-i:[A-Z])|"
                         r"^\W*the\s+(?:\w+\s+){0,2}(?:missiles|drones|weapons|salvo|attack|strike|barrage)\s+"
                         r"(?:were|included|comprised|consisted\s+of)\b", re.I)
 #: An auxiliary right before a verb: the main verb of a clause ("... were intercepted").
-_AUXILIARY = re.compile(r"\b(?:were|was|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?$", re.I)
+_AUXILIARY = re.compile(r"\b(?:were|was|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?$")
 _ANAPHORA = re.compile(
     r"^\s+(?:more\s+|others?\s+|of\s+them\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|got)\s+"
-    r"(?:(?:not|also|reportedly|successfully|then|later)\s+)*[\"“]?", re.I)
-_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b", re.I)
-_DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){0,3}$", re.I)
-_REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b", re.I)
-_COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?", re.I)
-_MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$", re.I)
+    r"(?:(?:not|also|reportedly|successfully|then|later)\s+)*[\"“]?")
+_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")
+_DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){0,3}$")
+_REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b")
+_COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?")
+_MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$")
 
 
 @dataclass(slots=True)
@@ -115,8 +116,8 @@ def _filler_ok(gap: str, max_words: int = 4) -> bool:
 
 _GAP_BREAK = re.compile(r"[,;:.\d]")
 _GAP_WORD = re.compile(r"[\w’'-]+")
-_OUT_OF = re.compile(r"\W*out\s+of\s+(?:the\s+)?", re.I)
-_ALL_BEFORE = re.compile(r"\ball\s+$", re.I)
+_OUT_OF = re.compile(r"\W*out\s+of\s+(?:the\s+)?")
+_ALL_BEFORE = re.compile(r"\ball\s+$")
 
 
 def _post_field(w: str, start: int, limit: int, verbs):
@@ -174,7 +175,10 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     list of Count
         Casualty counts are not read here (see :mod:`people`).
     """
-    w = mask_parentheses(text) if "(" in text else text
+    orig = mask_parentheses(text) if "(" in text else text
+    # the rules below read the lower-cased sentence (same offsets): case-blind regexes without
+    # IGNORECASE, which would lower-case every character they try
+    w = lower_same_length(orig)
     verbs = verbs_in(w, weapons, verb_hits)
     counts: list[Count] = []
     nums = [n for n in numbers if n.kind == "count"]
@@ -184,7 +188,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     pending: list[Count] = []  # "2 missiles and 50 drones were neutralised": verb comes later
     raw_context = context
     if verbs or context is None or not (context_cls is None or context.cls in (context_cls, None, "unknown")
-                                        or context_cls == "unknown") or not _BREAKDOWN.search(w):
+                                        or context_cls == "unknown") or not _BREAKDOWN.search(orig):
         context = None
     for i, n in enumerate(nums):
         nxt = nums[i + 1].lead if i + 1 < len(nums) else len(w)
@@ -192,7 +196,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
         prev = counts[-1] if counts else None
         floor = prev.end if prev else 0
         head = next((k for k, x in enumerate(weapons) if x.start >= n.end and _filler_ok(w[n.end:x.start])), None)
-        if head is not None and PEOPLE_RE.search(w, n.end, weapons[head].start):
+        if head is not None and _PEOPLE_LOW.search(w, n.end, weapons[head].start):
             head = None
         partial = bool(_MORE.search(after[:12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
         definite = bool(_DEFINITE.search(w, max(0, n.lead - 30), n.lead))  # "of the 23 missiles"
@@ -307,7 +311,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
                                     partial=partial))
             continue
         m = _ELLIPSIS.match(after)
-        if m and not PEOPLE_RE.match(after.lstrip()):
+        if m and not _PEOPLE_LOW.match(after.lstrip()):
             base = prev
             if base is None:
                 vf = _pre_field(w, n.lead, 0, verbs) or ([v[2] for v in verbs if v[1] <= n.start][-1:] or [None])[0]
@@ -325,7 +329,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
         m = _ANAPHORA.match(after)
         if m:
             v = next((v for v in verbs if n.end < v[0] <= n.end + m.end()), None)
-            if v is None or PEOPLE_RE.match(after.lstrip()):
+            if v is None or _PEOPLE_LOW.match(after.lstrip()):
                 continue
             base = total or prev
             cls = base.cls if base else context_cls

@@ -56,7 +56,9 @@ _BEFORE_WORD_KINDS = {
     **{w: "label" for w in ("no", "number", "unit", "route", "flight", "highway", "district")},
 }
 _CLOCK_WORDS = frozenset(("at", "of", "by", "since", "until", "before", "after", "around"))
-_AFTER_ANY = re.compile("|".join(f"(?P<k{i}>{rx.pattern[1:]})" for i, (rx, _) in enumerate(_AFTER_KINDS)), re.I)
+#: All of the above in one regex, matched on the lower-cased sentence (no IGNORECASE: it lower-cases
+#: every character it tries).
+_AFTER_ANY = re.compile("|".join(f"(?P<k{i}>{rx.pattern[1:]})" for i, (rx, _) in enumerate(_AFTER_KINDS)))
 _FUNCTION_WORDS = frozenset(
     "The A An Of In On At By Another All Some Only About Over Nearly Almost Around Up Further "
     "Total And But While Including Among After Before With Since From".split())
@@ -109,11 +111,10 @@ def word_value(words: str) -> int | None:
     return None
 
 
-def _kind(text: str, start: int, end: int, value: int) -> str:
-    """Classify the number at ``text[start:end]`` from its neighbours."""
-    after = text[end:end + 24]
+def _kind(text: str, low: str, start: int, end: int, value: int) -> str:
+    """Classify the number at ``text[start:end]`` from its neighbours (``low``: ``text`` lower-cased)."""
     before = text[max(0, start - 24):start]
-    m = _AFTER_ANY.match(after)
+    m = _AFTER_ANY.match(low, end, end + 24)
     if m:
         kind = _AFTER_KINDS[int(m.lastgroup[1:])][1]
         if not (kind == "model" and not text[start].isdigit()):  # "twenty-five" is a word number
@@ -183,7 +184,7 @@ def find_numbers(text: str, word_hits=None) -> list[Number]:
         value = word_value(words)
         if value is None:
             continue
-        kind = _kind(text, s, e, value)
+        kind = _kind(text, low, s, e, value)
         before = low[max(0, s - 30):s]
         lead = s
         at_least = False

@@ -22,7 +22,7 @@ _AFTER = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "afte
 _LONG = [p.startswith(("(?:launched", "\\blaunch")) for p, _ in _BEFORE]
 _BEFORE_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if not _LONG[i]))
 _BEFORE_LONG_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if _LONG[i]))
-_LONG_GATE = re.compile(r"launch|fire|releas|sent|carrying|came|coming|flew|flying|attacked|took off")
+_LONG_GATE = re.compile(r"\b(?:launch|fire|releas|sent|carrying|came|coming|flew|flying|attacked|took off)")
 SHORT_REACH, LONG_REACH = 56, 80
 #: Searched over the lower-cased sentence with ``pos``/``endpos``: an "after" cue is matched at
 #: the name's end (its leading "^" dropped), a "before" cue must end where the name starts ("$").
@@ -31,11 +31,11 @@ _AFTER_RE = re.compile("|".join(f"(?P<a{i}>{p[1:]})" for i, (p, _) in enumerate(
 _COUNTRY_TARGET = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|strikes?|struck|hit|against|targeted|targeting|on|over|at|into|across|"
     r"bombarded|shelled)\s+(?:the\s+)?(?:territory\s+of\s+)?$"
-    r"|\b(?:regions|oblasts|cities|towns|parts|areas|territory)\s+of\s+$", re.I)
+    r"|\b(?:regions|oblasts|cities|towns|parts|areas|territory)\s+of\s+$")  # lower-cased text
 #: The country speaks or shoots down: "Ukraine intercepted ...", "Ukraine destroyed nine drones".
 _COUNTRY_DEFENDER = re.compile(
     r"^\s+(?:(?:has|have|had|also|successfully|reportedly|says\s+it|said\s+it)\s+)*"
-    r"(?:intercepted|downed|shot\s+down|destroyed|repelled|neutrali[sz]ed|repulsed)\b", re.I)
+    r"(?:intercepted|downed|shot\s+down|destroyed|repelled|neutrali[sz]ed|repulsed)\b")  # lower-cased text
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)(?:the\s+)?$", re.I)
 #: A launch list may repeat its preposition: "from the Kursk region and over the Sea of Azov".
 _LAUNCH_LIST_GAP = re.compile(r"^\s*,?\s*(?:and\s+|or\s+)?(?:from|over|off|in)\s+(?:the\s+)?"
@@ -75,8 +75,8 @@ class PlaceRef:
 #: Cheap tests before the cue regexes: what an "after" cue may open with, and words that every
 #: "before" cue contains.
 _AFTER_OPENERS = frozenset(" \n\t\r\u00a0,'’-—–/(")
-_BEFORE_GATE = re.compile(r"from|near|border|km|kilomet|mile|by |north|south|east|west|gov|head|mayor|officials|"
-                          r"administration|authorities")
+_BEFORE_GATE = re.compile(r"\b(?:from|near|border|km|kilomet|mile|by |north|south|east|west|gov|head|mayor|officials|"
+                          r"administration|authorities)")
 
 
 def _cue_role(low: str, start: int, end: int) -> str | None:
@@ -140,9 +140,9 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[
         if role is None and words.isupper() and len(words) > 3 and not text[:start].strip():
             role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
         if role is None and place is not None and place.precision == "country":
-            if _COUNTRY_DEFENDER.match(text[end:end + 60]):
+            if _COUNTRY_DEFENDER.match(low[end:end + 60]):
                 role = "defender"
-            elif _COUNTRY_TARGET.search(text, max(0, start - 40), start):
+            elif _COUNTRY_TARGET.search(low, max(0, start - 40), start):
                 role = "target"
             else:
                 role = "context"

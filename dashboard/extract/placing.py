@@ -79,6 +79,9 @@ def count_places(r: Reading, c: Count, nxt: int) -> list[PlaceRef]:
 
 def many_regions(r: Reading, a: int, b: int) -> bool:
     """Whether the stretch ``[a, b)`` says the count covers many regions ("over six regions")."""
+    words = r.sentence.text[a:b].lower()
+    if "regions" not in words and "oblasts" not in words and "provinces" not in words:
+        return False
     return bool(_MANY_REGIONS.search(r.sentence.text, a, b))
 
 

@@ -44,7 +44,8 @@ from .weapons import Weapon, find_weapons
 STRIKES = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\b", after=r"\b")
 #: Any word that may count casualties: sentences without one skip the casualty rules.
 CASUALTY_WORDS = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
-PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b", re.I)
+PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
+_PRELIMINARY_GATE = re.compile(r"prelim|previous|initial|earlier")
 _CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
 #: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
@@ -61,19 +62,19 @@ _UA_ACTOR = re.compile(
     rf"SBU|Kyiv|Kiev|the\s+Kiev\s+regime|Ukrainians){_GAP}{_ATTACK}"
     r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Ukraine|Ukrainian|Kyiv|Kiev)\b", re.I)
 #: Words without which no side is named as the attacker (a quick test before the two above).
-_RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)",
-                      re.I)
-_UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)", re.I)
-_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders", re.I)
+#: Gates on the lower-cased sentence (no IGNORECASE: it lower-cases every character it tries).
+_RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
+_UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
+_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
 _ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
-                          r"shell|carried", re.I)
+                          r"shell|carried")
 _ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
                       r"area|village|district|settlement)\b", re.I)
 _DEFENDER = re.compile(
     r"\b(?:(?P<ua>Ukrainian|Ukraine(?:'s|’s))|(?P<ru>Russian|Russia(?:'s|’s)))\s+(?:air\s+defen[cs]es?|"
     r"air\s+force|anti-aircraft|air\s+defen[cs]e\s+(?:forces|units|systems))\b", re.I)
-_SIDE_WORDS = re.compile(r"\b(?P<ru>Russian|Russia's|Russia’s|Iranian-made)\b|\b(?P<ua>Ukrainian|Kiev|Kyiv|"
-                         r"Ukraine's|Ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b", re.I)
+_SIDE_WORDS = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-made)\b|\b(?P<ua>ukrainian|kiev|kyiv|"
+                         r"ukraine's|ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b")  # on lower-cased words
 
 
 @dataclass
@@ -101,11 +102,12 @@ class Reading:
     def actor(self) -> str | None:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
         text = self.sentence.text
-        if not _ACTOR_GATE.search(text) or not _ATTACK_GATE.search(text):
+        low = lower_same_length(text)
+        if not _ACTOR_GATE.search(low) or not _ATTACK_GATE.search(low):
             return None
         # each pattern opens with one of its gate's words: try it only there, leftmost first
         for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
-            for g in gate.finditer(text):
+            for g in gate.finditer(low):
                 if rx.match(text, g.start()):
                     return "RU" if rx is _RU_ACTOR else "UA"
         return None
@@ -136,7 +138,7 @@ def side_of(words: str) -> str | None:
     """Side named by the words in front of a weapon: "Russian drones" -> RU, "Kiev drones" ->
     UA, "enemy drones" -> "enemy" (the side opposed to the claimant)."""
     found = None
-    for m in _SIDE_WORDS.finditer(words):
+    for m in _SIDE_WORDS.finditer(words.lower()):
         found = "RU" if m.group("ru") else "UA" if m.group("ua") else "enemy"
     return found
 
@@ -220,12 +222,13 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     if dates:
         anchors = [w.start for w in weapons] + [h[0] for h in strikes] + [h[0] for h in hits["casualty"]] + [
             c.start for c in counts]
-        date = event_date(dates, text, anchors)
+        date = event_date(dates, low, anchors)
     return Reading(
         sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
         strike=strike, background_cue=background.cue(low, hits["cues"]),
-        preliminary=bool(PRELIMINARY_RE.search(text)) if counts or casualties else False)
+        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and _PRELIMINARY_GATE.search(
+            low) else False)
 
 
 #: A strike word that tells of no strike on a place: a participle used as an adjective ("a

@@ -16,7 +16,7 @@ ABBREVIATIONS = frozenset(
     "nov dec no vs etc inc co jr sr prof adm cmdr approx est fig".split()
 )
 _BLOCK = re.compile(r"\n[ \t\r\f\v]*\n")
-_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])|[.!?]+[\"”’')\]]*$")
+_END = re.compile(r"[.!?]+[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")  # one branch: a fast charset scan
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]|]\s*$")
 _LABEL = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
 
