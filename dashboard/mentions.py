@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from dashboard.names import fold_tokens, is_capitalised, joinable, tokens
+from dashboard.names import folded_tokens, joinable
 
 if TYPE_CHECKING:
     from dashboard.gazetteer import Gazetteer, Mention, Place
@@ -47,21 +47,18 @@ class MentionScanner:
 
     def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
         """Place names in ``text``: non-overlapping, longest match first, in text order."""
-        toks = tokens(text)
-        words = fold_tokens(text, toks)
-        leads, dead = self.vocab.leads, self.gaz.dead_words
+        toks, words = folded_tokens(text)  # spans of the lower-cased text: the same as the text's
         run: list[int] = [0] * len(toks)  # words from here on that may form one name; 0: not yet known
         matches: list[_Match] = []
-        i, count = 0, len(toks)
-        while i < count:
-            word = words[i]
-            if word not in dead and (text[toks[i].start()].isupper() or word in leads):
-                found = self._match_at(text, words, toks, run, i)
-                if found is not None:
-                    matches.append(found)
-                    i = found.stop
-                    continue
-            i += 1
+        leads, dead = self.vocab.leads, self.gaz.dead_words
+        stop = 0
+        for i, (tok, word) in enumerate(zip(toks, words)):
+            if i < stop or word in dead or not (text[tok.start()].isupper() or word in leads):
+                continue
+            found = self._match_at(text, words, toks, run, i)
+            if found is not None:
+                matches.append(found)
+                stop = found.stop
         if matches:
             self._spread_region_lists(text, toks, words, matches)
             self._widen(text, toks, words, matches)
@@ -135,7 +132,7 @@ class MentionScanner:
             return None
         self._run(text, toks, run, i, 4)
         for size in range(1, min(run[i] - 1, 3) + 1):
-            if not is_capitalised(toks[i + size - 1].group()):
+            if not text[toks[i + size - 1].start()].isupper():
                 return None
             after = words[i + size]
             if after in vocab.region_words or after in vocab.plural_region_words:
@@ -156,16 +153,16 @@ class MentionScanner:
         vocab, word = self.vocab, words[i]
         if word in vocab.surnames:
             return True
-        nxt = i + 1 < len(toks) and joinable(text, toks[i], toks[i + 1])
-        if word in vocab.given_names and nxt and (
-                is_capitalised(toks[i + 1].group()) and words[i + 1] not in vocab.followers
-                or words[i + 1] in vocab.speech_verbs):
+        after = words[i + 1] if i + 1 < len(toks) else ""
+        if word in vocab.given_names and after and joinable(text, toks[i], toks[i + 1]) and (
+                text[toks[i + 1].start()].isupper() and after not in vocab.followers
+                or after in vocab.speech_verbs):
             return True
-        if i > 0 and text[toks[i - 1].end():toks[i].start()] in (" ", ". ", "\u00a0") and (
-                words[i - 1] in vocab.given_names or words[i - 1] in vocab.titles) and is_capitalised(toks[i - 1].group()):
+        if i > 0 and (words[i - 1] in vocab.given_names or words[i - 1] in vocab.titles) and text[
+                toks[i - 1].end():toks[i].start()] in (" ", ". ", "\u00a0") and text[toks[i - 1].start()].isupper():
             return True
-        return bool(nxt and words[i + 1] in vocab.speech_verbs and place.population < SMALL_TOWN
-                    and word.endswith(vocab.surname_suffixes))
+        return bool(after in vocab.speech_verbs and place.population < SMALL_TOWN
+                    and word.endswith(vocab.surname_suffixes) and after and joinable(text, toks[i], toks[i + 1]))
 
     def _district_cities(self, text: str, toks: list[re.Match], matches: list[_Match]) -> None:
         """Place a city district by the city named with it: "Kharkiv's Kyivskyi district", "the

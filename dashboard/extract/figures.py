@@ -190,6 +190,8 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     if verbs or context is None or not (context_cls is None or context.cls in (context_cls, None, "unknown")
                                         or context_cls == "unknown") or not _BREAKDOWN.search(orig):
         context = None
+    if not nums:  # no number: only a weapon named in the singular may be a count
+        return _specific([c for c in article_counts(w, weapons, verbs, used_weapons, counts) if c.field], weapons)
     for i, n in enumerate(nums):
         nxt = nums[i + 1].lead if i + 1 < len(nums) else len(w)
         after = w[n.end:n.end + 90]  # every pattern below looks a few words ahead at most
@@ -350,14 +352,18 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
         for c in counts:
             if c is not total and c.cls in (None, "unknown"):
                 c.cls, c.model = total.cls, total.model
-    # "3 Iskander-M missiles ...; 2 missiles were downed": plain "missiles" are the one kind named
+    return _specific([c for c in counts if c.field], weapons)
+
+
+def _specific(counts: list[Count], weapons: list[Weapon]) -> list[Count]:
+    """"3 Iskander-M missiles ...; 2 missiles were downed": plain "missiles" are the one kind named."""
     specific = {(x.cls, x.model) for x in weapons if x.cls in ("cruise_missile", "ballistic_missile")}
     if len(specific) == 1:
         cls, model = specific.pop()
         for c in counts:
             if c.cls == "missile" and c.model is None:
                 c.cls, c.model = cls, model
-    return [c for c in counts if c.field]
+    return counts
 
 
 def _main_verb(w: str, start: int, limit: int, verbs):

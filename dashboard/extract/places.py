@@ -128,7 +128,9 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[
         attribute, container, dateline, context (a country named in passing), person (dropped).
     """
     refs: list[PlaceRef] = []
-    low = lower_same_length(text) if mentions else text
+    if not mentions:
+        return refs
+    low = lower_same_length(text)
     for start, end, words, place in mentions:
         if any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here

@@ -191,20 +191,23 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     if hits is None:
         hits = {name: vocab_hits(v, low) for name, v in LEXICON.vocabularies.items()}
     head = dateline_end(text)
+    cue = background.cue(low, hits["cues"])
     dates = find_dates(text, published, hits["dates"])
     if head and dates:  # the dateline's date is the report's
         dates = [replace(d, kind="report") if d.start < head else d for d in dates]
     weapons = find_weapons(text, hits["weapons"])
     # numbers count something only next to a weapon, a figure verb or a casualty word
-    numbers = (find_numbers(text, hits["numbers"])
-               if weapons or hits["verbs"] or hits["casualty"] or context_count is not None else [])
+    # a background sentence gives no figures: what it says of places, weapons and speakers is
+    # still context for the next ones
+    numbers = (find_numbers(text, hits["numbers"]) if not cue and (
+        weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
     claimant = find_claimant(text, hits["orgs"], hits["titles"])
     places = assign_roles(text, mentions, dateline=head)
     has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
     counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)
-              if weapons or has_count and (hits["verbs"] or context_count is not None) else [])
-    casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] else []
+              if not cue and (weapons or has_count and (hits["verbs"] or context_count is not None)) else [])
+    casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] and not cue else []
     if hits["casualty"] and numbers:
         tolls = toll_counts(text, numbers)
         if tolls:  # the deaths that raised a toll are not figures of their own
@@ -226,7 +229,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     return Reading(
         sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
-        strike=strike, background_cue=background.cue(low, hits["cues"]),
+        strike=strike, background_cue=cue,
         preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and _PRELIMINARY_GATE.search(
             low) else False)
 

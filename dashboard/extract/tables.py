@@ -265,25 +265,28 @@ class Lexicon:
             for p, rx in vocab.dispatch.items():
                 table.setdefault(p, [])
         for p in table:
-            for name, vocab in vocabularies.items():
+            for k, (name, vocab) in enumerate(vocabularies.items()):
                 best = max((q for q in vocab.dispatch if p.startswith(q)), key=len, default=None)
                 if best is not None:
-                    table[p].append((name, vocab.dispatch[best].match))
+                    table[p].append((k, vocab.dispatch[best].match, vocab.values))
         self.table = table
-        self.trigger = re.compile(r"\b(?=(" + trie_pattern(table) + "))")
+        # "(?<!\w)" rather than "\b": the same here (every prefix opens with a word character),
+        # and cheaper to test at each position
+        self.trigger = re.compile(r"(?<!\w)(?=(" + trie_pattern(table) + "))")
 
     def scan(self, low: str) -> dict[str, list[tuple[int, int, object]]]:
         """Return, per vocabulary, its non-overlapping hits ``(start, end, value)`` in ``low``."""
-        out = {name: [] for name in self.names}
-        last = dict.fromkeys(self.names, 0)
-        values = {name: v.values for name, v in self.vocabularies.items()}
+        out: list[list] = [[] for _ in self.names]
+        last = [0] * len(self.names)
+        table = self.table
         for t in self.trigger.finditer(low):
             i = t.start()
-            for name, match in self.table[t.group(1)]:
-                if i < last[name]:
+            for k, match, values in table[t.group(1)]:
+                if i < last[k]:
                     continue
                 m = match(low, i)
                 if m:
-                    out[name].append((i, m.end(), values[name][m.lastgroup]))
-                    last[name] = m.end()
-        return out
+                    end = m.end()
+                    out[k].append((i, end, values[m.lastgroup]))
+                    last[k] = end
+        return dict(zip(self.names, out))
