@@ -38,11 +38,16 @@ COLUMNS = (
 
 DEFAULTS: dict[str, Any] = {c: None for c in COLUMNS}
 DEFAULTS.update(at_least=[], date_inferred=False, date_precision="unknown", weapon="unknown")
+_COLUMN_SET = frozenset(COLUMNS)
 
 
 def normalise_event(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return a full event record: every column present, unknown keys dropped."""
-    out = {c: record.get(c, DEFAULTS[c]) for c in COLUMNS}
+    out = DEFAULTS.copy()  # every column, in order; the record's values replace the defaults
+    if _COLUMN_SET.issuperset(record):
+        out.update(record)  # the usual case (extraction, imports): no unknown key, one C-level copy
+    else:
+        out.update({k: record[k] for k in _COLUMN_SET.intersection(record)})
     if out["at_least"] is None:
         out["at_least"] = []
     if out["weapon"] is None:

@@ -6,6 +6,7 @@ Vocabularies (region words, facility words, stop words) are data files in ``data
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
@@ -21,6 +22,8 @@ _NAME_GAP_RE = re.compile(r"[ \t\u00a0\-‐‑–]*")
 #: "St. Petersburg": an abbreviation's full stop may sit inside a name.
 _ABBREVIATIONS = frozenset({"st", "mt"})
 _APOSTROPHES = str.maketrans("", "", "'’`ʼ")
+#: Characters that make a word need :func:`fold_token`: any non-ASCII one and the ASCII apostrophes.
+_FOLDABLE = re.compile(r"[^\x00-\x7f]|['`]")
 #: Letters that Unicode decomposition leaves alone.
 _SPECIAL_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
                                   "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ʹ": "", "ʺ": ""})
@@ -57,9 +60,19 @@ def folded_tokens(text: str) -> tuple[list[re.Match], list[str]]:
         return toks, [fold_token(t.group()) for t in toks]
     toks = list(TOKEN_RE.finditer(low))
     words = list(map(re.Match.group, toks))
-    if text.isascii() and "'" not in text and "`" not in text:
+    marks = [m.start() for m in _FOLDABLE.finditer(low)]
+    if not marks:
         return toks, words
-    return toks, [w if w.isascii() and w.isalnum() else fold_token(w) for w in words]
+    # a dash or a quote between words is no reason to look at every word: fold only the words
+    # that hold a mark (plain ASCII letters and digits are already folded)
+    starts = list(map(re.Match.start, toks))
+    done = -1
+    for pos in marks:
+        k = bisect.bisect_right(starts, pos) - 1
+        if k > done and pos < toks[k].end():
+            words[k] = fold_token(words[k])
+            done = k
+    return toks, words
 
 
 def fold(name: str) -> str:

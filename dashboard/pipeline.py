@@ -55,12 +55,12 @@ def events_from_report(report: Report, gazetteer=None, geocode: Callable | None 
     gazetteer = gazetteer or default_gazetteer()
     events, unresolved = [], []
     for i, claim in enumerate(extract_claims(report.text, report.published, gazetteer)):
-        place = claim.get("place_ref")
+        place = claim.pop("place_ref", None)  # the claim is ours: it becomes the record
         if place is None and claim.get("place") and geocode is not None:
             place = geocode(claim["place"])
         if place is None and claim.get("place"):
             unresolved.append(claim["place"])
-        record = {k: v for k, v in claim.items() if k != "place_ref"}
+        record = claim
         record.update(place_fields(place))
         record.update(event_id=f"{report.report_id[:16]}-{i:03d}", report_id=report.report_id,
                       source=report.source or report.title, source_url=report.url)
