@@ -15,6 +15,11 @@ _ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^
 _PASSIVE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$")  # lower-cased text
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|one|the)\s+(?:[\w’'-]+\s+)?$", re.I)
+_ARTICLE_GAP = re.compile(r"\s+(?:a|an|one)\s+(?:[\w’'-]+\s+){0,2}", re.I)
+
+
 def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
     """One weapon named in the singular and shot down: "a Ukrainian drone had been shot down",
     "intercepted a Russian missile". Only for intercepted and lost: "struck Kharkiv with a glide
@@ -27,7 +32,7 @@ def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
     for k, x in enumerate(weapons):
         if k in used or x.plural and not x.model or x.cls in ("unknown", "shelling"):
             continue
-        if x.plural and x.model and not re.search(r"\b(?:a|an|one|the)\s+(?:[\w’'-]+\s+)?$", w[max(0, x.start - 20):x.start], re.I):
+        if x.plural and x.model and not _DETERMINER_BEFORE.search(w[max(0, x.start - 20):x.start]):
             continue
         if any(c.start <= x.start < c.end for c in counts):
             continue
@@ -42,7 +47,7 @@ def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
                              w[max(0, x.start - 12):x.end], article=True))
             continue
         pre = next((v for v in verbs if 0 <= x.start - v[1] <= 30 and v[2] in ("intercepted", "lost")
-                    and re.fullmatch(r"\s+(?:a|an|one)\s+(?:[\w’'-]+\s+){0,2}", w[v[1]:x.start], re.I)), None)
+                    and _ARTICLE_GAP.fullmatch(w[v[1]:x.start])), None)
         if pre and not after.lstrip().lower().startswith(("attack", "strike")):
             out.append(Count(pre[2], 1, False, x.start, x.end, x.cls, x.model,
                              w[max(0, x.start - 12):x.end], article=True))

@@ -36,6 +36,10 @@ _PRIVATE = ("_place_key", "_sentence", "_preliminary", "_ref", "_article", "_par
 _DISTRICTS = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_ITSELF = re.compile(r"\s+(?:itself|city)\b")
+
+
 def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx, launch="sentence") -> dict:
     """A claim dict with the sentence's evidence and context, figures empty."""
     s, date, claimant = r.sentence, ctx["date"], ctx["claimant"]
@@ -119,7 +123,7 @@ def _as_region(ref: PlaceRef | None, r: Reading, gaz) -> PlaceRef | None:
     ("2 over Moscow itself")."""
     if ref is None or ref.place is None or ref.place.precision != "city":
         return ref
-    if re.match(r"\s+(?:itself|city)\b", r.sentence.text[ref.end:ref.end + 10]):
+    if _ITSELF.match(r.sentence.text[ref.end:ref.end + 10]):
         return ref
     region = gaz.region_named_by(ref.place, "")
     return PlaceRef(ref.start, ref.end, ref.text, region, ref.role) if region is not None else ref

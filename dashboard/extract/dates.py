@@ -51,6 +51,10 @@ DATE_WORDS = _ANY_DATE_WORD = Vocabulary(
     before=r"\b", after=r"\b")
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_WEEKDAY_BEFORE = re.compile(rf"\b{_WD}(?:\s+\w+)?,?\s*$", re.I)
+
+
 @dataclass(slots=True)
 class DateMention:
     """A date expression: its span, the resolved ISO date (or None), precision and provenance.
@@ -166,7 +170,7 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         day = int(m.group("d1") or m.group("d2"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
         s = m.start()
-        wd = re.search(rf"\b{_WD}(?:\s+\w+)?,?\s*$", text[max(0, s - 24):s], re.I)
+        wd = _WEEKDAY_BEFORE.search(text[max(0, s - 24):s])
         if wd:  # "On Tuesday evening, October 8": one expression
             s -= len(text[max(0, s - 24):s]) - wd.start()
         add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)

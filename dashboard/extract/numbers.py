@@ -69,6 +69,15 @@ BOUND = re.compile(
     r"nearly|almost|roughly|some|a total of|total of|another|a further|further|all))\s+$")
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_WORD_GAP = re.compile(r"[-\s]")
+_RANGE_BEFORE = re.compile(r"\b(?:and|to|from)\s+\d+$", re.I)
+_NO_BEFORE = re.compile(r"\bno\s+$", re.I)
+_ONE_OF = re.compile(r"\s+(?:of|another|by one|after)\b", re.I)
+_BOTH_OF = re.compile(r"\s+(?:of\s+)?(?:the\s+)?\w")
+
+
 @dataclass(slots=True)
 class Number:
     """A number found in a sentence.
@@ -101,11 +110,11 @@ def word_value(words: str) -> int | None:
     mult = 1
     if w.endswith(" hundred"):
         w, mult = w[: -len(" hundred")], 100
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", w):
+    if _DIGIT_GROUPS.fullmatch(w):
         return int(w.replace(",", "")) * mult
     if w in WORD_VALUES:
         return WORD_VALUES[w] * mult
-    parts = re.split(r"[-\s]", w)
+    parts = _WORD_GAP.split(w)
     if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS:
         return (_TENS[parts[0]] + _UNITS[parts[1]]) * mult
     return None
@@ -136,7 +145,7 @@ def _kind(text: str, low: str, start: int, end: int, value: int) -> str:
         return "time"  # "09:30" read from its minutes
     if tail[-1:].isdigit() and tail != before:
         # "7 1/2", "aged 19 to 42", "between 10 and 15"
-        return "range" if re.search(r"\b(?:and|to|from)\s+\d+$", tail, re.I) else "fraction"
+        return "range" if _RANGE_BEFORE.search(tail) else "fraction"
     raw = text[start:end]
     if last in _CLOCK_WORDS and len(raw) == 4 and int(raw[:2]) <= 23 and int(raw[2:]) <= 59:
         return "time"  # "after 0500", "by 1930"
@@ -175,11 +184,11 @@ def find_numbers(text: str, word_hits=None) -> list[Number]:
         found.sort()
     for s, e in found:
         words = word = low[s:e]
-        if word == "one" and re.search(r"\bno\s+$", text[max(0, s - 4):s], re.I):
+        if word == "one" and _NO_BEFORE.search(text[max(0, s - 4):s]):
             continue  # "no one was hurt"
-        if word in ("one", "a single", "single") and re.match(r"\s+(?:of|another|by one|after)\b", text[e:e + 12], re.I):
+        if word in ("one", "a single", "single") and _ONE_OF.match(text[e:e + 12]):
             continue  # "one of the drones", "one another"
-        if word == "both" and not re.match(r"\s+(?:of\s+)?(?:the\s+)?\w", text[e:e + 12]):
+        if word == "both" and not _BOTH_OF.match(text[e:e + 12]):
             continue
         value = word_value(words)
         if value is None:

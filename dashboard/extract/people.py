@@ -36,10 +36,19 @@ _NP_MORE = re.compile(rf"\s+{PEOPLE_RE.pattern}", re.I)
 _AND = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?", re.I)
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_PUNCT = re.compile(r"[,;.]")
+_OF_OUT = re.compile(r"\s*(?:of|out)\b")
+_LIST_END = re.compile(r"\s*(?:[,.;]|and\b|$)")
+_OF_BEFORE = re.compile(r"\bof\s+$")
+_LEAVING = re.compile(r"\bleaving\s+$", re.I)
+_LEFT_HOW = re.compile(r"\s+(dead|injured|wounded|hurt)\b")
+
+
 def _np_end(w: str, start: int) -> int | None:
     """End of a people noun phrase that starts at ``start`` (after its determiner), or None."""
     m = _NP.match(w, start)
-    if not m or re.search(r"[,;.]", m.group(0)):
+    if not m or _PUNCT.search(m.group(0)):
         return None
     end = m.end()
     more = _NP_MORE.match(w, end)  # "70-year-old man"
@@ -93,14 +102,13 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
         if end is None:
             after_num = w[e:e + 40]
             bare = AFTER_RE.match(_AUX.sub("", after_num, count=1)) if not article else None
-            if bare and not re.match(r"\s*(?:of|out)\b", after_num):
+            if bare and not _OF_OUT.match(after_num):
                 end = e  # "3 killed", "13 were injured", "two deaths"
-            elif not article and BEFORE_RE.search(w[max(0, lead - 40):lead]) and re.match(
-                    r"\s*(?:[,.;]|and\b|$)", after_num):
+            elif not article and BEFORE_RE.search(w[max(0, lead - 40):lead]) and _LIST_END.match(after_num):
                 end = e  # "killing 6 people and injuring 14"
             else:
                 continue
-        if _SUBSET.search(w[max(0, lead - 30):lead]) or re.search(r"\bof\s+$", w[max(0, lead - 4):lead]):
+        if _SUBSET.search(w[max(0, lead - 30):lead]) or _OF_BEFORE.search(w[max(0, lead - 4):lead]):
             continue  # "including three children"; "the daughter of a policeman"
         total, stop = value, end
         # "a 14-year-old and three others", "A man and woman", "a man and a woman"
@@ -132,8 +140,8 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
             if b:
                 fld = BEFORE_FIELD[b.lastgroup]
         if fld is None:
-            b = re.search(r"\bleaving\s+$", w[max(0, lead - 12):lead], re.I)
-            m2 = re.match(r"\s+(dead|injured|wounded|hurt)\b", rest) if b else None
+            b = _LEAVING.search(w[max(0, lead - 12):lead])
+            m2 = _LEFT_HOW.match(rest) if b else None
             if m2:
                 fld = "killed" if m2.group(1).lower() == "dead" else "injured"
         if fld:

@@ -79,20 +79,31 @@ _BEFORE_GATE = re.compile(r"\b(?:from|near|border|km|kilomet|mile|by |north|sout
                           r"administration|authorities)")
 
 
-def _cue_role(low: str, start: int, end: int) -> str | None:
+def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list[int]) -> str | None:
     """The role that the words around a name give it, from ``place_cues.tsv`` (``low`` is the
-    lower-cased sentence; the cues are tried in place, without copying the words around)."""
+    lower-cased sentence; the cues are tried in place, without copying the words around).
+
+    ``gates`` and ``long_gates`` are the starts of the gate words in the whole sentence (found
+    once per sentence by :func:`assign_roles`); the same as looking in each name's window, as no
+    gate word runs into the name after it."""
     after = before = None
     if low[end:end + 1] in _AFTER_OPENERS:
         after = _AFTER_RE.match(low, end, end + 60)
     # every "before" row opens with one of its gate's words: try the rows only there, leftmost
     # first, which finds what one search of the window would find
-    for g in _BEFORE_GATE.finditer(low, max(0, start - SHORT_REACH), start):
-        before = _BEFORE_RE.match(low, g.start(), start)
-        if before is not None:
+    for g in gates:
+        if g >= start:
             break
-    for g in _LONG_GATE.finditer(low, max(0, start - LONG_REACH), start):
-        long = _BEFORE_LONG_RE.match(low, g.start(), start)
+        if g >= start - SHORT_REACH:
+            before = _BEFORE_RE.match(low, g, start)
+            if before is not None:
+                break
+    for g in long_gates:
+        if g >= start:
+            break
+        if g < start - LONG_REACH:
+            continue
+        long = _BEFORE_LONG_RE.match(low, g, start)
         if long is not None:
             if before is None or long.start() < before.start() or long.start() == before.start() and int(
                     long.lastgroup[1:]) < int(before.lastgroup[1:]):
@@ -131,10 +142,12 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[
     if not mentions:
         return refs
     low = lower_same_length(text)
+    gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
+    long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
     for start, end, words, place in mentions:
-        if any(a <= start < b for a, b in skip_spans):
+        if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here
-        role = "dateline" if start < dateline else _cue_role(low, start, end)
+        role = "dateline" if start < dateline else _cue_role(low, start, end, gates, long_gates)
         gap = text[refs[-1].end:start] if refs else ""
         if role is None and refs and (_LIST_GAP.match(gap) and refs[-1].role in (
                 "launch", "landmark", "office", "target") or refs[-1].role == "launch" and _LAUNCH_LIST_GAP.match(gap)):

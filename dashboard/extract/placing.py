@@ -50,6 +50,11 @@ _HEADING = re.compile(r"\b(?:heading|headed|flying|aimed|directed|en\s+route)\s+
                       re.I)
 
 
+#: Patterns of the rules below, compiled once (not looked up in re's cache per call).
+_STRETCH_END = re.compile(r";|,\s+and\s+the\s|,\s+(?:while|but|whereas)\s")
+_TARGET_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
+
+
 def country_ref(code: str | None, gazetteer) -> PlaceRef | None:
     """A place reference for a whole country (national totals)."""
     name = COUNTRY_NAMES.get(code or "")
@@ -68,7 +73,7 @@ def count_places(r: Reading, c: Count, nxt: int) -> list[PlaceRef]:
     past the end of its clause nor into a new noun phrase of a list (", and the Sea of Azov")."""
     text = r.sentence.text
     stop = nxt
-    m = re.compile(r";|,\s+and\s+the\s|,\s+(?:while|but|whereas)\s").search(text, c.end, nxt)
+    m = _STRETCH_END.search(text, c.end, nxt)
     if m:
         stop = m.start()
     own = [p for p in r.places if p.role in TARGET_ROLES and c.start <= p.start < stop]
@@ -105,7 +110,7 @@ def coordinated(r: Reading, ref: PlaceRef) -> list[PlaceRef]:
         return [ref]
     i = targets.index(ref)
     text = r.sentence.text
-    gap = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
+    gap = _TARGET_GAP
     lo = i
     while lo > 0 and gap.fullmatch(text, targets[lo - 1].end, targets[lo].start):
         lo -= 1

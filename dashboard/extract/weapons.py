@@ -18,6 +18,8 @@ WEAPONS = Vocabulary(
 )
 #: The army that uses each model ("Storm Shadow" -> UA, "Shahed" -> RU).
 MODEL_SIDES = {r[2]: r[4] for r in _ROWS if len(r) > 4 and r[2] and r[4]}
+#: Nouns that end a model phrase ("Shahed drone"): see find_weapons.
+_NOUN_END = re.compile(r"(?:drone|missile|bomb|uav|vehicle)$", re.I)
 
 
 def model_side(model: str | None) -> str | None:
@@ -92,7 +94,6 @@ def find_weapons(text: str, hits=None) -> list[Weapon]:
             merged.append(p)
     out = []
     for s, e, cls, model, kind, last_word, _ in merged:
-        plural = bool(_PLURAL.search(last_word)) or kind == "model" and not re.search(
-            r"(?:drone|missile|bomb|uav|vehicle)$", last_word, re.I)
+        plural = bool(_PLURAL.search(last_word)) or kind == "model" and not _NOUN_END.search(last_word)
         out.append(Weapon(s, e, cls, model, plural))
     return out
