@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from dashboard.names import folded_tokens, joinable
@@ -25,6 +26,27 @@ _POSSESSIVE_GAP = re.compile(r"['’]s\s+(?:central\s+|northern\s+|southern\s+|e
 _OF_GAP = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?", re.IGNORECASE)
 #: A town smaller than this, with a surname's ending, before "said" is taken for a person.
 SMALL_TOWN = 100_000
+
+
+#: A character that may be upper case: the test of :func:`_openers` before ``str.isupper``.
+_MAY_BE_UPPER = re.compile(r"[A-Z]|[^\x00-\x7f]")
+
+
+def _openers(text: str, toks: list[re.Match], words: list[str], leads: frozenset[str]) -> list[int]:
+    """Indices of the words that may open a name, in order: the capitalised ones and the lead
+    words ("southern Kherson").
+
+    Why: most words of a report are neither; their first letters are gathered into one string
+    and searched with a regex instead of testing each word in a Python loop.
+    """
+    if not toks:
+        return []
+    starts = list(map(re.Match.start, toks))
+    firsts = "".join(itemgetter(*starts)(text)) if len(starts) > 1 else text[starts[0]]
+    out = [m.start() for m in _MAY_BE_UPPER.finditer(firsts) if m.group().isupper()]
+    if not leads.isdisjoint(words):
+        out = sorted(set(out).union(i for i, w in enumerate(words) if w in leads))
+    return out
 
 
 @dataclass(slots=True)
@@ -50,10 +72,10 @@ class MentionScanner:
         toks, words = folded_tokens(text)  # spans of the lower-cased text: the same as the text's
         run: list[int] = [0] * len(toks)  # words from here on that may form one name; 0: not yet known
         matches: list[_Match] = []
-        leads, dead = self.vocab.leads, self.gaz.dead_words
+        dead = self.gaz.dead_words
         stop = 0
-        for i, (tok, word) in enumerate(zip(toks, words)):
-            if i < stop or word in dead or not (text[tok.start()].isupper() or word in leads):
+        for i in _openers(text, toks, words, self.vocab.leads):
+            if i < stop or words[i] in dead:
                 continue
             found = self._match_at(text, words, toks, run, i)
             if found is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .tables import lower_same_length, rows
+from .tables import Vocabulary, lower_same_length, rows
 
 _BEFORE = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "before"]
 _AFTER = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "after"]
@@ -22,7 +22,9 @@ _AFTER = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "afte
 _LONG = [p.startswith(("(?:launched", "\\blaunch")) for p, _ in _BEFORE]
 _BEFORE_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if not _LONG[i]))
 _BEFORE_LONG_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if _LONG[i]))
-_LONG_GATE = re.compile(r"\b(?:launch|fire|releas|sent|carrying|came|coming|flew|flying|attacked|took off)")
+_LONG_GATE_WORDS = ("launch", "fire", "releas", "sent", "carrying", "came", "coming", "flew", "flying", "attacked",
+                     "took off")
+_LONG_GATE = re.compile(r"\b(?:" + "|".join(_LONG_GATE_WORDS) + ")")
 SHORT_REACH, LONG_REACH = 56, 80
 #: Searched over the lower-cased sentence with ``pos``/``endpos``: an "after" cue is matched at
 #: the name's end (its leading "^" dropped), a "before" cue must end where the name starts ("$").
@@ -75,8 +77,13 @@ class PlaceRef:
 #: Cheap tests before the cue regexes: what an "after" cue may open with, and words that every
 #: "before" cue contains.
 _AFTER_OPENERS = frozenset(" \n\t\r\u00a0,'’-—–/(")
-_BEFORE_GATE = re.compile(r"\b(?:from|near|border|km|kilomet|mile|by |north|south|east|west|gov|head|mayor|officials|"
-                          r"administration|authorities)")
+_BEFORE_GATE_WORDS = ("from", "near", "border", "km", "kilomet", "mile", "by ", "north", "south", "east", "west",
+                       "gov", "head", "mayor", "officials", "administration", "authorities")
+_BEFORE_GATE = re.compile(r"\b(?:" + "|".join(_BEFORE_GATE_WORDS) + ")")
+#: Both gates as vocabularies, so that the report-wide lexicon scan finds them (see ``reading``).
+#: No gate word is a prefix of another: the same starts as the gate regexes.
+BEFORE_GATES = Vocabulary([(w, True) for w in _BEFORE_GATE_WORDS], before=r"\b", after="")
+LONG_GATES = Vocabulary([(w, True) for w in _LONG_GATE_WORDS], before=r"\b", after="")
 
 
 def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list[int]) -> str | None:
@@ -117,7 +124,7 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
     return _BEFORE[int(before.lastgroup[1:])][1]
 
 
-def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[PlaceRef]:
+def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hits=None) -> list[PlaceRef]:
     """Give each gazetteer mention of a sentence its role.
 
     Parameters
@@ -131,6 +138,8 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[
     dateline : int
         End of the wire dateline that opens the sentence: places in it are where the report was
         filed ("SEVASTOPOL, Crimea, 23 September 2023 —").
+    gate_hits : (list, list), optional
+        Hits of :data:`BEFORE_GATES` and :data:`LONG_GATES` in the sentence, found beforehand.
 
     Returns
     -------
@@ -142,8 +151,11 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0) -> list[
     if not mentions:
         return refs
     low = lower_same_length(text)
-    gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
-    long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
+    if gate_hits is None:
+        gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
+        long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
+    else:
+        gates, long_gates = [h[0] for h in gate_hits[0]], [h[0] for h in gate_hits[1]]
     for start, end, words, place in mentions:
         if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here

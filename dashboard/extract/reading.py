@@ -31,7 +31,7 @@ from .figures import Count, weapon_counts
 from .numbers import find_numbers
 from .people import casualty_counts
 from .tolls import taken_back, toll_counts
-from .places import PlaceRef, assign_roles
+from .places import BEFORE_GATES, LONG_GATES, PlaceRef, assign_roles
 from .sentences import Sentence, dateline_end
 from .claimants import ORGS, TITLES
 from .dates import DATE_WORDS
@@ -138,6 +138,8 @@ def side_of(words: str) -> str | None:
     """Side named by the words in front of a weapon: "Russian drones" -> RU, "Kiev drones" ->
     UA, "enemy drones" -> "enemy" (the side opposed to the claimant)."""
     found = None
+    if not words:
+        return found
     for m in _SIDE_WORDS.finditer(words.lower()):
         found = "RU" if m.group("ru") else "UA" if m.group("ua") else "enemy"
     return found
@@ -146,7 +148,7 @@ def side_of(words: str) -> str | None:
 #: Every vocabulary a sentence needs, scanned once over a whole report (see :class:`Lexicon`).
 LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE,
                    "casualty": CASUALTY_WORDS, "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES,
-                   "dates": DATE_WORDS, "titles": TITLES})
+                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES})
 
 
 def sentence_hits(all_hits: dict, sentences) -> list[dict]:
@@ -202,7 +204,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     numbers = (find_numbers(text, hits["numbers"]) if not cue and (
         weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
     claimant = find_claimant(text, hits["orgs"], hits["titles"])
-    places = assign_roles(text, mentions, dateline=head)
+    places = assign_roles(text, mentions, dateline=head, gate_hits=(hits["place_gates"], hits["launch_gates"]))
     has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
     counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)

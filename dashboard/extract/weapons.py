@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
@@ -22,8 +23,11 @@ MODEL_SIDES = {r[2]: r[4] for r in _ROWS if len(r) > 4 and r[2] and r[4]}
 _NOUN_END = re.compile(r"(?:drone|missile|bomb|uav|vehicle)$", re.I)
 
 
+@lru_cache(maxsize=1024)
 def model_side(model: str | None) -> str | None:
-    """The side that fires a model ("Kh-101/Kh-555" -> RU), or None when unknown or mixed."""
+    """The side that fires a model ("Kh-101/Kh-555" -> RU), or None when unknown or mixed.
+
+    Cached: a pure look-up in the weapons table, asked for every claim."""
     sides = {MODEL_SIDES.get(m) for m in (model or "").split("/")} - {None}
     return sides.pop() if len(sides) == 1 else None
 #: Glue allowed between a model name and its class noun ("Kalibr cruise missiles",
