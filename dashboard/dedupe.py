@@ -333,7 +333,7 @@ def widen(strikes: pd.DataFrame, picked: dict[str, pd.Series], at_least: dict[st
                                              index=out.index, dtype=object)
     for field in FIGURES:
         out[f"{field}_from"] = pd.Series(picked[field].to_numpy(), index=out.index, dtype=picked[field].dtype)
-    out["how"] = _how(out)
+    out["how"] = _how(out) if len(out) else pd.Series([], index=out.index, dtype="str")
     return out
 
 

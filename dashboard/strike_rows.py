@@ -1,0 +1,79 @@
+"""The strikes' columns that stay in SQLite, read for the rows a page shows.
+
+`query.Strikes.from_store` keeps in memory only what filters, totals and maps read (`NARROW`):
+at 1M events the whole table of `dedupe.build_strikes` was ~0.5 GB, most of it report text,
+keys and flags read for a few rows at a time (a details panel, a tooltip, an export). The rest
+is read back here by the SQLite rowid of each strike's first claim and of the claims its
+figures came from, and rebuilt with `dedupe.widen`: the same values and dtypes as the table
+`build_strikes` makes from `Store.event_table`.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dedupe import widen, wide_order
+from .events import FIGURES
+from .store import CLAIM_COLUMNS, read_events, stored_dtypes
+
+#: Columns of the first claim kept in memory beside the merge's (what views filter and draw).
+TOP_COLUMNS = ("lat", "lon", "launch_place", "launch_lat", "launch_lon", "source")
+#: Every column of the table, in `build_strikes`' order.
+WIDE = tuple(wide_order(CLAIM_COLUMNS))
+#: The columns a strike keeps in memory (`Strikes.strikes` of a store).
+NARROW = tuple(c for c in WIDE if c in (
+    "place", "country", "admin1", "lat", "lon", "geo_precision", "date", "weapon", "claimed_by", "attacker",
+    "launch_place", "launch_lat", "launch_lon", "source", "side", *FIGURES, "n_claims", "n_reports",
+    "strike_id", "alternative_of", *[f"{f}_count" for f in FIGURES]))
+#: Columns `dedupe.widen` builds (it needs ``event_id`` and ``published`` of the first claim).
+BUILT = ("strike_key", "rank", "_date", "_place", "wclass", "_pub", "how",
+         *[f"{f}_at_least" for f in FIGURES], *[f"{f}_from" for f in FIGURES])
+
+
+@dataclass
+class StoredRows:
+    """Where each strike's left-out columns are: the store and the rowids of its claims."""
+
+    path: str
+    top: np.ndarray                    # rowid of each strike's first claim
+    picked: dict[str, np.ndarray]      # per figure, rowid of the claim it came from (-1: none)
+    _dtypes: dict = field(default_factory=dict, repr=False)
+
+    def read(self, strikes: pd.DataFrame, rows: np.ndarray, columns=None) -> pd.DataFrame:
+        """Strikes at positions ``rows`` (index: the positions) with ``columns`` (default: all)."""
+        want = list(columns) if columns is not None else list(WIDE)
+        out = strikes.take(rows)
+        built = any(c in BUILT for c in want)
+        stored = [c for c in CLAIM_COLUMNS if c not in out and (c in want or built and c in ("event_id", "published"))]
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as conn:
+            dtypes = self.dtypes(conn, stored)
+            if stored:
+                top, _ = read_events(conn, stored, rowids=self.top[rows])
+                for name in stored:
+                    out[name] = pd.Series(top[name].to_numpy(), index=out.index).astype(dtypes[name])
+            if built:
+                out = self._widen(conn, out, rows)
+        return out.reindex(columns=want)
+
+    def _widen(self, conn, out: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+        """`dedupe.widen` of rows, with the event id and ``at_least`` of the claims picked."""
+        dtypes = self.dtypes(conn, ["event_id", "at_least"])
+        wanted = np.concatenate([self.picked[f][rows] for f in FIGURES])
+        claims, _ = read_events(conn, ["event_id", "at_least"], rowids=wanted)
+        picked, at_least = {}, {}
+        for i, f in enumerate(FIGURES):
+            part = claims.iloc[i * len(rows):(i + 1) * len(rows)]
+            picked[f] = pd.Series(part["event_id"].to_numpy(), index=out.index).astype(dtypes["event_id"])
+            at_least[f] = pd.Series(part["at_least"].to_numpy(), index=out.index).astype(dtypes["at_least"])
+        return widen(out, picked, at_least)
+
+    def dtypes(self, conn, columns) -> dict:
+        """`store.stored_dtypes`, counted once per column for this version of the store."""
+        missing = [c for c in columns if c not in self._dtypes]
+        if missing:
+            self._dtypes.update(stored_dtypes(conn, missing))
+        return {c: self._dtypes[c] for c in columns}
