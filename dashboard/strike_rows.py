@@ -22,6 +22,8 @@ from .store import CLAIM_COLUMNS, read_events, stored_dtypes
 
 #: Columns of the first claim kept in memory beside the merge's (what views filter and draw).
 TOP_COLUMNS = ("lat", "lon", "launch_place", "launch_lat", "launch_lon", "source")
+#: Rows of the first claims `StoredRows` keeps from small reads, per set of columns.
+KEPT_ROWS = 20_000
 #: Every column of the table, in `build_strikes`' order.
 WIDE = tuple(wide_order(CLAIM_COLUMNS))
 #: The columns a strike keeps in memory (`Strikes.strikes` of a store).
@@ -42,22 +44,40 @@ class StoredRows:
     top: np.ndarray                    # rowid of each strike's first claim
     picked: dict[str, np.ndarray]      # per figure, rowid of the claim it came from (-1: none)
     _dtypes: dict = field(default_factory=dict, repr=False)
+    _kept: dict = field(default_factory=dict, repr=False)
 
     def read(self, strikes: pd.DataFrame, rows: np.ndarray, columns=None) -> pd.DataFrame:
         """Strikes at positions ``rows`` (index: the positions) with ``columns`` (default: all)."""
         want = list(columns) if columns is not None else list(WIDE)
-        out = strikes.take(rows)
         built = any(c in BUILT for c in want)
+        out = strikes.take(rows) if built else strikes[[c for c in want if c in strikes]].take(rows)
         stored = [c for c in CLAIM_COLUMNS if c not in out and (c in want or built and c in ("event_id", "published"))]
         with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as conn:
             dtypes = self.dtypes(conn, stored)
             if stored:
-                top, _ = read_events(conn, stored, rowids=self.top[rows])
+                top = self._top_columns(conn, stored, self.top[rows])
                 for name in stored:
                     out[name] = pd.Series(top[name].to_numpy(), index=out.index).astype(dtypes[name])
             if built:
                 out = self._widen(conn, out, rows)
         return out.reindex(columns=want)
+
+    def _top_columns(self, conn, columns: list[str], rowids: np.ndarray) -> pd.DataFrame:
+        """``columns`` of the claims at ``rowids``. Small reads (the tooltips of a map: the latest
+        strike per place, much the same from one selection to the next) keep their rows, up to
+        `KEPT_ROWS` per set of columns, so the next selection reads only the new ones."""
+        if len(rowids) > KEPT_ROWS or not len(rowids):
+            return read_events(conn, columns, rowids=rowids)[0]
+        key = tuple(columns)
+        kept = self._kept.get(key)
+        new = rowids if kept is None else np.setdiff1d(rowids, kept.index.to_numpy())
+        if len(new):
+            new = np.unique(new)
+            fresh = read_events(conn, columns, rowids=new)[0].set_axis(new)
+            kept = fresh if kept is None else pd.concat([kept, fresh])
+        out = kept.loc[rowids].reset_index(drop=True)
+        self._kept[key] = kept.iloc[-KEPT_ROWS:]
+        return out
 
     def _widen(self, conn, out: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
         """`dedupe.widen` of rows, with the event id and ``at_least`` of the claims picked."""
