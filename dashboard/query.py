@@ -4,8 +4,6 @@ parameters and the caption in words, so the page, the command line and the slide
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
@@ -14,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .dedupe import MERGE_COLUMNS, MERGE_ONLY, build_strikes, merge_claims
-from .store import CLAIM_COLUMNS, give_back_memory, read_events
+from .store import give_back_memory, read_events
 from .strike_rows import NARROW, TOP_COLUMNS, StoredRows
 from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
 
@@ -288,23 +286,9 @@ class Strikes:
         return source.where(source.notna(), self.rows(missing, ["title"])["title"])
 
     def full_claims(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Claims (rows of `claims`) with every column `from_store` left in the store.
-
-        The columns are read by event id and given the dtypes the whole table had, so the
-        rows equal those of `Store.event_table`.
-        """
-        if self._stored is None:
-            return rows
-        names = [c for c in CLAIM_COLUMNS if c not in rows]
-        with closing(sqlite3.connect(f"file:{self._stored.path}?mode=ro", uri=True)) as conn:
-            dtypes = {**self._stored.dtypes(conn, [c for c in names if c not in self._text]), **self._text}
-            text = pd.DataFrame({n: pd.Series([], dtype=dtypes[n]) for n in names})
-            if len(rows):
-                text, _ = read_events(conn, names, ids=rows["event_id"].tolist())
-        out = rows.copy()
-        for name in names:
-            out[name] = pd.Series(text[name].to_numpy(), index=rows.index).astype(dtypes[name])
-        return out[[c for c in CLAIM_COLUMNS if c in out]]
+        """Claims (rows of `claims`) with every column `from_store` left in the store, as the
+        rows of `Store.event_table` (`strike_rows.StoredRows.claims`)."""
+        return rows if self._stored is None else self._stored.claims(rows, self._text)
 
 
 def _choice(data: Strikes, column: str, values) -> np.ndarray:

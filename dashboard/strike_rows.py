@@ -97,3 +97,17 @@ class StoredRows:
         if missing:
             self._dtypes.update(stored_dtypes(conn, missing))
         return {c: self._dtypes[c] for c in columns}
+
+    def claims(self, rows: pd.DataFrame, dtypes: dict) -> pd.DataFrame:
+        """Claims (rows with ``event_id``) with every column of `Store.event_table`, read by event
+        id and given the dtypes of the whole table (``dtypes``: those known from the load)."""
+        names = [c for c in CLAIM_COLUMNS if c not in rows]
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as conn:
+            dtypes = {**self.dtypes(conn, [c for c in names if c not in dtypes]), **dtypes}
+            text = pd.DataFrame({n: pd.Series([], dtype=dtypes[n]) for n in names})
+            if len(rows):
+                text, _ = read_events(conn, names, ids=rows["event_id"].tolist())
+        out = rows.copy()
+        for name in names:
+            out[name] = pd.Series(text[name].to_numpy(), index=rows.index).astype(dtypes[name])
+        return out[[c for c in CLAIM_COLUMNS if c in out]]
