@@ -141,8 +141,7 @@ class Page:
         """The latest drawn strike per place: evidence and source for the tooltip (as the page)."""
         rows = self.by_date[(keep & self.drawable)[self.by_date]][::-1]
         _, first = np.unique(self.place_code[rows], return_index=True)
-        cols = [c for c in ("place", "country", "evidence", "source") if c in data.strikes]
-        return data.strikes.iloc[rows[first]][cols].reset_index(drop=True)
+        return data.rows(rows[first], ["place", "country", "evidence", "source"]).reset_index(drop=True)
 
     def tables(self, data: Strikes, sel: Selection, keep: np.ndarray, places: pd.DataFrame):
         """The aggregate frames the map layers are built from: places with tips, launch arcs."""

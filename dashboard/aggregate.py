@@ -342,14 +342,13 @@ def launch_arcs(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 
 def strikes_at(data: Strikes, sel: Selection, place: str, country: str | None) -> pd.DataFrame:
-    """Every strike behind one place of the map, newest first (the details panel)."""
-    s = data.strikes
+    """Every strike behind one place of the map, newest first, with all its columns (the details
+    panel)."""
     codes, countries = data.codes("country")
     same_country = np.append(countries.to_numpy() == (country or ""), (country or "") == "")[codes]
     keep = mask(data, sel)
     same = _choice(data, "place", (place,)) & same_country
-    rows = s.take(np.flatnonzero(keep & same))
-    rows.index = s.index[keep][same[keep]]       # the index `s[keep][same]` would have
+    rows = data.rows(np.flatnonzero(keep & same))       # indexed by position, as `s[keep][same]`
     return rows.sort_values("date", ascending=False, na_position="last")
 
 

@@ -21,19 +21,19 @@ selection, which is what makes a filter change cheap.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .contributions import contributions_all as _contributions_all
 from .events import FIGURES, MISSILE_CLASSES
 
 CLAIMANTS_CSV = Path(__file__).with_name("claimants.csv")
 #: A claim of the first class may join a strike of one of the second's classes.
 PARENT_CLASSES = {"missile": MISSILE_CLASSES, "unknown": ("drone", *MISSILE_CLASSES, "glide_bomb")}
-#: Level of a place in the hierarchy country > region > city; seas and unresolved names stand alone.
-LEVELS = {"country": 1, "region": 2, "macro_region": 2, "city": 3, "facility": 3, "sea": 3}
 UNRANKED = 5
 
 
@@ -88,14 +88,6 @@ def _combos(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = np.asarray(pd.factorize(key * (int(column.max(initial=0)) + 2) + (column + 1))[0], dtype=np.int64)
     n = int(key.max(initial=-1)) + 1
     return key, _firsts(key, n)
-
-
-def _group_sum(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
-    """Per code: the sum of ``values`` (NaN is missing), NaN where no value is given."""
-    given = ~np.isnan(values)
-    total = np.bincount(codes[given], weights=values[given], minlength=n)
-    stated = np.bincount(codes[given], minlength=n) > 0
-    return np.where(stated, total, np.nan)
 
 
 def _claimant_columns(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -173,12 +165,7 @@ def _filled(claims: pd.DataFrame, column: str, fill: str) -> tuple[np.ndarray, p
 
 
 def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Merge claims into strikes.
-
-    Parameters
-    ----------
-    claims : DataFrame
-        Stored events (`store.Store.event_table`): one row per claim.
+    """Merge claims into strikes: `merge_claims` and every column of each strike's claims.
 
     Returns
     -------
@@ -187,16 +174,44 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         ``n_claims``, ``n_reports``, ``how`` (how the figures were chosen) and ``alternative_of``.
     claim_strike : ndarray of int
         For each claim (in the order given), the row of its strike.
-
-    Notes
-    -----
-    Strikes are ordered by their key string (``strike_key``). No string is built per claim:
-    the rules run on one row per distinct combination of the columns they read, and the merge
-    on integer codes; only the first claim of each strike is copied into the result.
     """
     if claims.empty:
         return _empty_strikes(claims), np.zeros(0, dtype="int64")
     claims = claims.reset_index(drop=True)
+    merged = merge_claims(claims)
+    strikes = merged.strikes
+    for name in claims.columns:         # the claim columns the merge did not need
+        if name not in strikes and name != "_key" and name not in FIGURES:
+            strikes[name] = _take(claims[name], merged.top)
+    picked = {f: _take(claims["event_id"], rows) for f, rows in merged.picked.items()}
+    at_least = {f: _take(claims["at_least"], rows) for f, rows in merged.picked.items()}
+    wide = widen(strikes, picked, at_least)
+    return wide[wide_order(claims.columns)], merged.claim_strike
+
+
+@dataclass
+class Merged:
+    """`merge_claims`' result: the strikes and where their values came from.
+
+    ``strikes`` holds the claim columns the merge read (of each strike's first claim), the
+    chosen figures and the counting columns; ``top`` is the position in the claims of each
+    strike's first claim, ``picked`` per figure the claim it was taken from (-1: none).
+    `widen` adds the columns built from those (key, flags, sources, ``how``).
+    """
+
+    strikes: pd.DataFrame
+    claim_strike: np.ndarray
+    top: np.ndarray
+    picked: dict[str, np.ndarray]
+
+
+def merge_claims(claims: pd.DataFrame) -> Merged:
+    """Merge claims (indexed 0..n-1, at least `MERGE_COLUMNS`) into strikes.
+
+    Strikes are ordered by their key string (``strike_key``). No string is built per claim:
+    the rules run on one row per distinct combination of the columns they read, and the merge
+    on integer codes; only the first claim of each strike is copied into the result.
+    """
     code = {c: _codes(claims[c])[0] for c in ("claimed_by", "country", "attacker", "place", "weapon")}
     # side and rank of the claimant, then the attacker: per distinct (claimant, country, attacker)
     who, first = _combos(code["claimed_by"], code["country"], code["attacker"])
@@ -237,51 +252,89 @@ def build_strikes(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     key_code[dated] = combo
     key_code[alone] = len(key_of) + np.arange(len(alone))
     strike_code, strike_keys = _codes(keys, sort=True)
-    strike_of = strike_code[key_code]
-    del combo, strike_code, dated, alone
+    strike_of, n = strike_code[key_code], len(strike_keys)
+    del combo, strike_code, dated, alone, keys, key_of, key_code, strike_keys
     # the claims of a strike: best claimant first, then the latest report (a stable lexsort)
     rank = rank_of.to_numpy()[who]
     order = np.lexsort((_sort_key(claims["event_id"], descending=True),
                         _sort_key(pub_of, descending=True)[pub_code], rank, strike_of))
-    n = len(strike_keys)
     groups = strike_of[order]
     top = order[np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])]
     # one row per strike: its first claim, with the derived columns beside the stored ones
-    columns: dict[str, pd.Series] = {"strike_key": _take(keys, key_code[top]).rename("strike_key")}
+    columns: dict[str, pd.Series] = {}
     derived = {"attacker": _take(attacker_of, who[top]), "side": _take(side_of, who[top]),
                "rank": pd.Series(rank[top]), "_date": _take(date_of, date_code[top]),
                "_place": _take(place_of, place[top]), "wclass": _take(weapon_of, wclass[top]),
                "_pub": _take(pub_of, pub_code[top])}
+    del who, date_code, place, wclass, pub_code, rank
     for name in [*claims.columns, *[c for c in derived if c not in claims.columns]]:
-        if name == "_key" or name in FIGURES:
+        if name == "_key" or name in FIGURES or name in ("at_least", "published", "report_id"):
             continue
         columns[name] = derived[name].rename(name) if name in derived else _take(claims[name], top)
     # each figure from the first claim (in that order) that states it
-    least_code, least_of = _filled(claims, "at_least", "")
-    picked_from = {}
+    picked = {}
     for field in FIGURES:
         rows = _first_stated(groups, claims[field].notna().to_numpy()[order], n)
-        picked_from[field] = np.where(rows >= 0, order[np.maximum(rows, 0)], -1)
-        columns[field] = _take(claims[field], picked_from[field])
-    for field in FIGURES:
-        flag = least_of.str.contains(field).to_numpy()[least_code[np.maximum(picked_from[field], 0)]]
-        columns[f"{field}_at_least"] = pd.Series(np.where(picked_from[field] >= 0, flag, None), dtype=object)
-    for field in FIGURES:
-        columns[f"{field}_from"] = _take(claims["event_id"], picked_from[field])
-    del order, groups, picked_from, least_code, rows
+        picked[field] = np.where(rows >= 0, order[np.maximum(rows, 0)], -1)
+        columns[field] = _take(claims[field], picked[field])
+    del order, groups, rows
     columns["n_claims"] = pd.Series(np.bincount(strike_of, minlength=n).astype("int64"))
     report, _ = _codes(claims["report_id"])
     width = int(report.max(initial=0)) + 2
     pairs = pd.unique(strike_of[report >= 0] * width + report[report >= 0])
+    del report
     columns["n_reports"] = pd.Series(np.bincount(pairs // width, minlength=n).astype("int64"))
     strikes = pd.DataFrame(columns)
+    del columns, derived
     strikes["weapon"] = strikes["wclass"]
     strikes["strike_id"] = np.arange(len(strikes))
-    strikes["how"] = _how(strikes)
     strikes["alternative_of"] = _alternatives(strikes)
     for field, values in _contributions_all(strikes).items():
         strikes[f"{field}_count"] = values
-    return strikes, strike_of
+    return Merged(strikes, strike_of, top, picked)
+
+
+#: The claim columns `merge_claims` reads (the rules, keys, ranking and counting).
+MERGE_COLUMNS = ("event_id", "report_id", "place", "country", "admin1", "geo_precision", "date", "weapon",
+                 *FIGURES, "at_least", "claimed_by", "attacker", "published", "kind")
+#: Columns of the merge that only it needs (`widen` rebuilds them for the rows asked for).
+MERGE_ONLY = ("event_id", "kind", "rank", "_date", "_place", "wclass", "_pub")
+
+
+def wide_order(claim_columns) -> list[str]:
+    """The columns of `build_strikes`' table, in order, for claims with ``claim_columns``."""
+    lead = [c for c in claim_columns if c not in FIGURES and c != "_key"]
+    extra = [c for c in ("side", "rank", "_date", "_place", "wclass", "_pub") if c not in lead]
+    return ["strike_key", *lead, *extra, *FIGURES, *[f"{f}_at_least" for f in FIGURES],
+            *[f"{f}_from" for f in FIGURES], "n_claims", "n_reports", "strike_id", "how", "alternative_of",
+            *[f"{f}_count" for f in FIGURES]]
+
+
+def widen(strikes: pd.DataFrame, picked: dict[str, pd.Series], at_least: dict[str, pd.Series]) -> pd.DataFrame:
+    """Add the columns built from the merge (rows of `merge_claims` with the claim columns).
+
+    ``picked`` and ``at_least`` give, per figure, the event id and ``at_least`` of the claim the
+    figure was taken from (missing: none). Builds the merge's own columns too, when missing.
+    """
+    out = strikes.copy()
+    if "_date" not in out:
+        out["_date"] = out["date"].fillna("")
+        out["_place"] = out["country"].fillna("") + "|" + out["place"].fillna("").str.lower()
+        out["wclass"] = out["weapon"]
+        out["_pub"] = out["published"].fillna("")
+        names = out["claimed_by"].astype("object")
+        rank = {name: classify_claimant(name)[1] for name in pd.unique(names)}
+        out["rank"] = names.map(rank).astype("int64")
+    key = out["_date"] + "|" + out["_place"] + "|" + out["wclass"] + "|" + out["attacker"] + "|" + out["side"]
+    out["strike_key"] = key.where(out["date"].notna(), "undated|" + out["event_id"])
+    for field in FIGURES:
+        flag = at_least[field].fillna("").str.contains(field).to_numpy()
+        out[f"{field}_at_least"] = pd.Series(np.where(picked[field].notna().to_numpy(), flag, None),
+                                             index=out.index, dtype=object)
+    for field in FIGURES:
+        out[f"{field}_from"] = pd.Series(picked[field].to_numpy(), index=out.index, dtype=picked[field].dtype)
+    out["how"] = _how(out) if len(out) else pd.Series([], index=out.index, dtype="str")
+    return out
 
 
 def _how(strikes: pd.DataFrame) -> pd.Series:
@@ -297,7 +350,7 @@ def _alternatives(strikes: pd.DataFrame) -> pd.Series:
     """For a strike also claimed by the other side, the id of the claim that counts."""
     dated = strikes["date"].notna()
     key = strikes["_date"] + "|" + strikes["_place"] + "|" + strikes["weapon"] + "|" + strikes["attacker"]
-    key = key.where(dated, "undated|" + strikes["strike_key"])
+    key = key.where(dated, "undated|undated|" + strikes["event_id"])     # = its strike_key
     group, _ = _codes(key)
     defender = (strikes["side"] != strikes["attacker"]).to_numpy().astype(np.int64)
     strike_id = strikes["strike_id"].to_numpy()
@@ -308,65 +361,6 @@ def _alternatives(strikes: pd.DataFrame) -> pd.Series:
     primary[group[order][starts]] = strike_id[order][starts]
     out = primary[group]
     return pd.Series(pd.array(out, dtype="Int64"), index=strikes.index).where(out != strike_id)
-
-
-def _table_row(strikes: pd.DataFrame) -> pd.Series:
-    """Rows of an imported table are separate records, not totals of one another: a row's total
-    is the parent only of the breakdown it carries itself (events ``<report>-r<row>-<k>``)."""
-    if "kind" not in strikes:
-        return pd.Series("", index=strikes.index)
-    table = (strikes["kind"].fillna("text") != "text").to_numpy()
-    if table.all():
-        return strikes["event_id"].str.rsplit("-", n=1).str[0]
-    out = pd.Series("", index=strikes.index, dtype=strikes["event_id"].dtype)
-    if table.any():      # split only the imported rows' ids (a text store has none)
-        out[table] = strikes["event_id"][table].str.rsplit("-", n=1).str[0]
-    return out
-
-
-def _contributions(strikes: pd.DataFrame, field: str) -> pd.Series:
-    """What each strike adds to a total of ``field``: parents add only what children do not."""
-    return _contributions_all(strikes, (field,))[field]
-
-
-def _contributions_all(strikes: pd.DataFrame, fields=FIGURES) -> dict[str, pd.Series]:
-    """`_contributions` of several figures; the place hierarchy is worked out once."""
-    primary = strikes["alternative_of"].isna().to_numpy()     # the other side's claim adds nothing
-    precision = strikes["geo_precision"]
-    level = precision.map(LEVELS).fillna(3).to_numpy()
-    dated = strikes["date"].notna().to_numpy() & primary
-    bucket_key = (strikes["_date"] + "|" + strikes["weapon"] + "|" + strikes["attacker"] + "|"
-                  + strikes["side"] + "|" + strikes["country"].fillna("") + "|" + _table_row(strikes))
-    admin1 = strikes["admin1"].where(strikes["admin1"].notna(), strikes["place"]).fillna("")
-    region, _ = _codes(bucket_key + "|" + admin1)
-    bucket, _ = _codes(bucket_key)
-    n_region, n_bucket = int(region.max()) + 1, int(bucket.max()) + 1
-    is_leaf = dated & (level == 3) & precision.ne("sea").to_numpy()
-    is_city = is_leaf & strikes["admin1"].notna().to_numpy()
-    is_region = dated & precision.eq("region").to_numpy()
-    is_country = dated & (level == 1)
-    # Children of a country: rolled regions, macro-regions, cities outside any region row.
-    has_region_row = np.zeros(n_region, dtype=bool)
-    has_region_row[region[is_region]] = True
-    city_alone = is_leaf & ~(is_city & has_region_row[region])
-    as_child = city_alone | (dated & precision.eq("macro_region").to_numpy())
-    child_ok = dated & ~is_country & strikes["country"].notna().to_numpy()
-    out = {}
-    for field in fields:
-        value = strikes[field].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-        value = np.where(primary, value, np.nan)
-        region_children = _group_sum(region, n_region, np.where(is_city, value, np.nan))[region]
-        result = value.copy()
-        take = is_region & ~np.isnan(region_children)
-        result[take] = np.maximum(value[take] - region_children[take], 0)
-        rolled = np.where(is_region, np.fmax(value, region_children), np.nan)
-        child = np.where(is_region, rolled, np.where(as_child, value, np.nan))
-        child = np.where(child_ok, child, np.nan)
-        country_children = _group_sum(bucket, n_bucket, child)[bucket]
-        take = is_country & ~np.isnan(country_children)
-        result[take] = np.maximum(value[take] - country_children[take], 0)
-        out[field] = pd.Series(pd.array(result, dtype="Float64"), index=strikes.index)
-    return out
 
 
 def _empty_strikes(claims: pd.DataFrame) -> pd.DataFrame:

@@ -4,8 +4,6 @@ parameters and the caption in words, so the page, the command line and the slide
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
@@ -13,8 +11,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .dedupe import build_strikes
-from .store import CLAIM_COLUMNS, TEXT_COLUMNS, give_back_memory, read_events
+from .dedupe import MERGE_COLUMNS, MERGE_ONLY, build_strikes, merge_claims
+from .store import give_back_memory, read_events
+from .strike_rows import NARROW, TOP_COLUMNS, StoredRows
 from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
 
 #: Words for weapon classes: (singular label, plural key in the summary, phrase in a caption).
@@ -179,11 +178,10 @@ class Strikes:
     on first use (`codes`, `numbers`), so a filter change never runs string operations over
     every strike nor copies the table. Treat the frames as read-only after construction.
 
-    `from_store` keeps of the claims only `KEPT_CLAIM_COLUMNS` once they are merged (what
-    counting reports and mapping claims to strikes need); `aggregate.claims_of` reads the
-    other columns from the store for the claims asked for (a details panel: a few rows). At 1M
-    events that is ~350 MB less held for as long as the page caches the store. The strikes
-    keep all their columns, report text included.
+    `from_store` keeps of the claims only `KEPT_CLAIM_COLUMNS` and of the strikes the columns
+    views filter, count and draw (`strike_rows.NARROW`); `rows`, `source_or_title` and
+    `aggregate.claims_of` read the rest from the store for the rows asked for. At 1M events the
+    load then peaks under 1 GB (bench/RESULTS.md).
     """
 
     claims: pd.DataFrame
@@ -191,7 +189,8 @@ class Strikes:
     claim_strike: np.ndarray
     dates: np.ndarray = field(init=False)
     _derived: dict = field(init=False, repr=False, compare=False)
-    _text: tuple | None = field(default=None, init=False, repr=False, compare=False)   # (path, dtypes)
+    _stored: StoredRows | None = field(default=None, init=False, repr=False, compare=False)
+    _text: dict = field(default_factory=dict, init=False, repr=False, compare=False)   # claim dtypes read
 
     def __post_init__(self):
         self.dates = pd.to_datetime(self.strikes["date"], errors="coerce").to_numpy()
@@ -244,44 +243,52 @@ class Strikes:
 
     @classmethod
     def from_store(cls, store) -> "Strikes":
+        """The store's strikes with the `strike_rows.NARROW` columns in memory, the rest read back
+        for the rows asked for (`rows`); of the claims only `KEPT_CLAIM_COLUMNS`."""
         if not hasattr(store, "conn"):
             return cls.from_claims(store.event_table())
-        claims, rowid = read_events(store.conn, [c for c in CLAIM_COLUMNS if c not in TEXT_COLUMNS])
+        claims, rowid = read_events(store.conn, MERGE_COLUMNS)
         if claims.empty:
             return cls.from_claims(store.event_table())
-        strikes, claim_strike = build_strikes(claims)
-        top = pd.Index(claims["event_id"]).get_indexer(strikes["event_id"])
-        text, _ = read_events(store.conn, TEXT_COLUMNS, rowids=rowid[top])
-        for name in TEXT_COLUMNS:
-            strikes[name] = text[name]         # both indexed 0..n-1: one row per strike
-        lead = ["strike_key", *[c for c in CLAIM_COLUMNS if c not in FIGURES]]
-        strikes = strikes[lead + [c for c in strikes.columns if c not in lead]]
+        merged = merge_claims(claims)
         left = {c: claims[c].dtype for c in claims.columns if c not in KEPT_CLAIM_COLUMNS}
-        left.update(text.dtypes.to_dict())
-        claims = claims[list(KEPT_CLAIM_COLUMNS)].copy()     # the full frame is freed on return
-        data = cls(claims=claims, strikes=strikes, claim_strike=claim_strike)
-        data._text = (str(Path(store.path).resolve()), left)
-        del claims, text
+        kept = claims[list(KEPT_CLAIM_COLUMNS)].copy()
+        del claims                      # the merge's columns go before the first claims' are read
+        stored = StoredRows(str(Path(store.path).resolve()), rowid[merged.top],
+                            {f: np.where(r >= 0, rowid[np.maximum(r, 0)], -1) for f, r in merged.picked.items()})
+        strikes, claim_strike = merged.strikes.drop(columns=list(MERGE_ONLY)), merged.claim_strike
+        del merged, rowid
+        top, _ = read_events(store.conn, TOP_COLUMNS, rowids=stored.top)
+        for name in TOP_COLUMNS:
+            strikes[name] = top[name]         # both indexed 0..n-1: one row per strike
+        del top
+        data = cls(claims=kept, strikes=strikes[list(NARROW)], claim_strike=claim_strike)
+        data._stored, data._text = stored, left
         give_back_memory()
         return data
 
-    def full_claims(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """Claims (rows of `claims`) with every column `from_store` left in the store.
+    def rows(self, rows, columns=None) -> pd.DataFrame:
+        """Strikes at positions ``rows`` (the index) with every column of `build_strikes`' table,
+        or ``columns``: what a details panel, a tooltip or an export shows. A store's strikes
+        read the columns they do not keep from SQLite, for these rows only."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._stored is None:
+            return self.strikes.take(rows) if columns is None else self.strikes.take(rows).reindex(columns=columns)
+        return self._stored.read(self.strikes, rows, columns)
 
-        The columns are read by event id and given the dtypes the whole table had, so the
-        rows equal those of `Store.event_table`.
-        """
-        if self._text is None:
-            return rows
-        path, dtypes = self._text
-        text = pd.DataFrame({n: pd.Series([], dtype=d) for n, d in dtypes.items()})
-        if len(rows):
-            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-                text, _ = read_events(conn, [c for c in CLAIM_COLUMNS if c in dtypes], ids=rows["event_id"].tolist())
-        out = rows.copy()
-        for name, dtype in dtypes.items():
-            out[name] = pd.Series(text[name].to_numpy(), index=rows.index).astype(dtype)
-        return out[[c for c in CLAIM_COLUMNS if c in out]]
+    def source_or_title(self, rows) -> pd.Series:
+        """Each strike's source, else its report's title (for credit lines), at positions ``rows``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        source = self.strikes["source"].take(rows)
+        missing = rows[source.isna().to_numpy()]
+        if not len(missing):
+            return source
+        return source.where(source.notna(), self.rows(missing, ["title"])["title"])
+
+    def full_claims(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Claims (rows of `claims`) with every column `from_store` left in the store, as the
+        rows of `Store.event_table` (`strike_rows.StoredRows.claims`)."""
+        return rows if self._stored is None else self._stored.claims(rows, self._text)
 
 
 def _choice(data: Strikes, column: str, values) -> np.ndarray:
@@ -379,8 +386,8 @@ def interception_rate(block: Mapping[str, int | None]) -> float | None:
 
 
 def selected(data: Strikes, sel: Selection) -> pd.DataFrame:
-    """The strikes of a selection (for tables and exports)."""
-    return data.strikes[mask(data, sel)]
+    """The strikes of a selection with all their columns (for tables and exports)."""
+    return data.rows(np.flatnonzero(mask(data, sel)))
 
 
 def with_slice(sel: Selection, **changes) -> Selection:

@@ -336,9 +336,7 @@ def _draw_text(fig: Figure, title: str, caption_text: str, credit: str, notes: l
 def slide_texts(data: Strikes, sel: Selection, title: str | None = None) -> dict:
     """The words of the slide: title, caption, credit line, notes, and the summary behind them."""
     totals = summary(data, sel)
-    rows = data.strikes[mask(data, sel)]
-    sources = rows["source"].where(rows["source"].notna(), rows.get("title", rows["source"]))
-    sources = [s for s in sources if isinstance(s, str)]
+    sources = [s for s in data.source_or_title(np.flatnonzero(mask(data, sel))) if isinstance(s, str)]
     return {"title": title or default_title(sel), "caption": totals["caption"],
             "credit": credits.credit_line(sources), "summary": totals}
 

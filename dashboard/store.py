@@ -175,38 +175,77 @@ CLAIM_COLUMNS = tuple(CLAIM_SQL)
 TEXT_COLUMNS = ("evidence", "source_url", "title", "report_url")
 
 
+#: Up to this many events asked for by rowid are looked up one by one; more are read in a scan.
+FEW_ROWS = 50_000
+
+
 def read_events(conn, columns=CLAIM_COLUMNS, rowids=None, ids=None) -> tuple[pd.DataFrame, np.ndarray]:
     """Some columns of `Store.event_table` and the events' SQLite rowids.
 
     Read in chunks of `READ_CHUNK` rows so the rows never sit in memory as Python objects all
     at once (at 1M events a one-shot read holds several GB). With ``rowids`` or ``ids`` (event
-    ids) only those events, in that order: `query.Strikes` keeps the report text in the store
-    and reads it for the strikes and claims a page shows.
+    ids) only those events, in that order (a missing one gives a row of missing values):
+    `query.Strikes` keeps most columns in the store and reads them for the rows a page shows.
     """
-    query = (f"SELECT e.rowid AS _rowid, e.event_id AS _id, {','.join(CLAIM_SQL[c] for c in columns)} "
+    key = "e.event_id" if ids is not None else "e.rowid"
+    query = (f"SELECT e.rowid AS _rowid, {key} AS _key, {','.join(CLAIM_SQL[c] for c in columns)} "
              "FROM events e JOIN reports r USING (report_id)")
+    wanted = ids if ids is not None else rowids
+    few = ids is not None or (rowids is not None and len(rowids) <= FEW_ROWS)
     batches = [()]
-    if ids is not None:      # a few claims (a details panel): asked for by id, 10,000 at a time
-        batches = [tuple(ids[i:i + 10_000]) for i in range(0, len(ids), 10_000)] or [()]
-        query += " WHERE e.event_id IN ({})"
+    if few:        # a few events (a details panel, a tooltip): by key, 10,000 at a time
+        wanted = list(wanted) if ids is not None else np.asarray(rowids, dtype=np.int64).tolist()
+        distinct = list(dict.fromkeys(wanted))
+        batches = [tuple(distinct[i:i + 10_000]) for i in range(0, len(distinct), 10_000)] or [()]
+        query += f" WHERE {key} IN ({{}})"
     chunks = []
     for params in batches:
-        sql = query.format(",".join("?" * len(params))) if ids is not None else query
+        sql = query.format(",".join("?" * len(params))) if few else query
         for chunk in pd.read_sql_query(sql, conn, params=params, chunksize=READ_CHUNK):
-            chunks.append(chunk[np.isin(chunk["_rowid"].to_numpy(), rowids)] if rowids is not None else chunk)
+            chunks.append(chunk[np.isin(chunk["_rowid"].to_numpy(), rowids)] if rowids is not None and not few
+                          else chunk)
     if len(chunks) > 1:
         chunks = _same_dtypes(chunks)
-    df = pd.concat(chunks, ignore_index=True) if chunks else pd.read_sql_query(sql, conn, params=params)
-    if ids is not None or rowids is not None:
-        key, wanted = ("_id", ids) if ids is not None else ("_rowid", rowids)
-        df = df.set_index(key, drop=False).reindex(wanted).reset_index(drop=True)
+    df = _concat(chunks) if chunks else pd.read_sql_query(sql, conn, params=params)
+    if wanted is not None:
+        df = df.set_index("_key", drop=False).reindex(wanted).reset_index(drop=True)
     for name in FIGURES:
         if name in df:
             df[name] = df[name].astype("Int64")
     if "date_inferred" in df:
         df["date_inferred"] = df["date_inferred"].fillna(0).astype(bool)
     rowid = df.pop("_rowid").to_numpy()
-    return df.drop(columns="_id"), rowid
+    return df.drop(columns="_key"), rowid
+
+
+def _concat(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(chunks)`` one column at a time, each chunk's column let go once copied: the
+    rows are never held twice (at 1M events that was the load's peak, ~0.7 GB more)."""
+    columns = {}
+    for name in list(chunks[0].columns):
+        columns[name] = pd.concat([c.pop(name) for c in chunks], ignore_index=True)
+    chunks.clear()
+    return pd.DataFrame(columns, copy=False)
+
+
+def stored_dtypes(conn, columns) -> dict[str, object]:
+    """The dtype each of ``columns`` has in `Store.event_table` (read whole), from one count of
+    the values stored: a few rows read by rowid then get the dtypes of the whole table."""
+    types = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(events)")}
+    counts = conn.execute("SELECT COUNT(*), " + ",".join(f"COUNT({CLAIM_SQL[c].split(' AS ')[0]})" for c in columns)
+                          + " FROM events e JOIN reports r USING (report_id)").fetchone()
+    out = {}
+    for name, stored in zip(columns, counts[1:]):
+        kind = types.get(name, "TEXT")
+        if name in FIGURES or name == "date_inferred":
+            out[name] = "Int64" if name in FIGURES else bool
+        elif not stored:
+            out[name] = object
+        elif kind == "INTEGER":
+            out[name] = "int64" if stored == counts[0] else "float64"
+        else:
+            out[name] = "float64" if kind == "REAL" else "str"
+    return out
 
 
 def give_back_memory() -> None:

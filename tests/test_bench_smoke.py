@@ -16,7 +16,7 @@ import run  # noqa: E402
 
 from dashboard import aggregate, query  # noqa: E402
 from dashboard import store as store_module  # noqa: E402
-from dashboard.store import Store  # noqa: E402
+from dashboard.store import TEXT_COLUMNS, Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +102,11 @@ def test_claims_of_reads_the_text_left_in_the_store(store_path):
     with Store(store_path) as store:
         data = query.Strikes.from_store(store)
         table = store.event_table()
-    assert not set(query.TEXT_COLUMNS) & set(data.claims.columns)
+    assert not set(TEXT_COLUMNS) & set(data.claims.columns)
     ids = np.arange(0, len(data.strikes), 37)
     rows = aggregate.claims_of(data, ids)
     expected = table[np.isin(data.claim_strike, ids)]
     pd.testing.assert_frame_equal(rows, expected)
     assert list(aggregate.claims_of(data, []).columns) == list(table.columns)
-    first = data.strikes.iloc[0]
+    first = data.rows([0]).iloc[0]
     assert first["evidence"] == table.loc[table["event_id"] == first["event_id"], "evidence"].iloc[0]

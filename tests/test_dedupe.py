@@ -35,7 +35,7 @@ def test_one_attack_told_by_three_reports_counts_once(db_path):
     assert result["events"] == 1 and result["reports"] == 3
     assert result["drones"] == {"launched": 16, "intercepted": 15, "lost": None}
     assert (result["killed"], result["injured"]) == (2, 3)
-    strike = data.strikes.iloc[0]
+    strike = data.rows([0]).iloc[0]
     assert strike["n_reports"] == 3
     assert strike["how"] == "3 reports; figures from Ukrainian Air Force"
     assert strike["intercepted_from"].startswith(make_report("Report two.", published="2024-05-02").report_id[:16])

@@ -80,5 +80,5 @@ def test_the_figure_shown_says_how_it_was_chosen(tmp_path):
     data = ingest(tmp_path, SAME_NIGHT)
     national = data.strikes[(data.strikes["place"] == "Ukraine") & (data.strikes["weapon"] == "drone")]
     assert len(national) == 1
-    how = national.iloc[0]["how"]
+    how = data.rows(national.index, ["how"]).iloc[0]["how"]
     assert how.startswith("2 reports; figures from") and "Air Force" in how

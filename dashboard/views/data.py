@@ -98,7 +98,7 @@ def build_loaded(path: str, version: int, full: Strikes) -> Loaded:
         by_date = np.argsort(full.dates.astype("datetime64[ns]").astype("int64"), kind="stable")
         drawable = (s["alternative_of"].isna() & s["geo_precision"].isin(aggregate.POINT_PRECISIONS)
                     & s["lat"].notna()).to_numpy()
-        source_code, source_names = pd.factorize(s["source"].where(s["source"].notna(), s["title"]))
+        source_code, source_names = pd.factorize(full.source_or_title(np.arange(len(s))))
     else:
         codes, by_date, drawable = (np.zeros(0, dtype="int64"),) * 2 + (np.zeros(0, dtype=bool),)
         source_code, source_names = np.zeros(0, dtype="int64"), []
@@ -216,7 +216,7 @@ def representative(data: Loaded, sel: Selection) -> pd.DataFrame:
         return pd.DataFrame(columns=TIP_COLUMNS)
     newest_first = rows[::-1]
     _, first = np.unique(data.place_code[newest_first], return_index=True)
-    picked = data.full.strikes.iloc[newest_first[first]].reindex(columns=TIP_COLUMNS)
+    picked = data.full.rows(newest_first[first], TIP_COLUMNS)
     picked["source"] = picked["source"].where(picked["source"].notna(), picked["title"])
     return picked.drop(columns=["title", "claimed_by"]).reset_index(drop=True)
 
