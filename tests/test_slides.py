@@ -12,7 +12,7 @@ import pytest
 from matplotlib.text import Text
 from PIL import Image
 
-from dashboard import credits, slides
+from dashboard import credits, slide_basemap, slides
 from dashboard.query import Selection, Strikes, summary
 from dashboard.store import Store
 from conftest import make_event, make_report
@@ -196,12 +196,12 @@ def test_colours_match_the_page_and_are_okabe_ito():
 
 def test_extent_holds_the_places_and_at_least_ukraine():
     ratio = 0.6
-    x0, y0, x1, y1 = slides.fitted_extent([37.62, 28.33], [55.75, 57.82], ratio)
+    x0, y0, x1, y1 = slide_basemap.fitted_extent([37.62, 28.33], [55.75, 57.82], ratio)
     assert x0 <= 22.1 and x1 >= 40.2 and y0 <= 44.4 and y1 >= 57.82
     import math
     shown = (y1 - y0) / ((x1 - x0) * math.cos(math.radians((y0 + y1) / 2)))
     assert shown == pytest.approx(ratio, rel=0.02)
-    x0, y0, x1, y1 = slides.fitted_extent([], [], ratio)
+    x0, y0, x1, y1 = slide_basemap.fitted_extent([], [], ratio)
     assert x0 <= 22.1 and x1 >= 40.2 and y0 <= 44.4 and y1 >= 52.4
 
 
