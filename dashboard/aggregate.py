@@ -227,18 +227,26 @@ def series_frame(data: Strikes, sel: Selection, date_codes, at_rows, figures) ->
     inverse, first = _renumber(pair[ok], (int(slice_code.max()) + 1) * (len(weapons) + 1))
     small = pd.DataFrame({"slice": starts.to_numpy()[which[ok][first]],
                           "weapon": _take(data.strikes["weapon"], at_rows[ok][first])})
-    for f in SERIES_FIGURES:
-        values, given = figures[f]
-        total = np.bincount(inverse, weights=values[ok], minlength=len(first))
-        stated = np.bincount(inverse, weights=given[ok], minlength=len(first)) > 0
-        small[f"{f}_count"] = pd.array(np.where(stated, total, np.nan), dtype="Float64")
     small["slice"] = small["slice"].astype(starts.dtype)
-    table = (small.groupby(["slice", "weapon"])[["launched_count", "intercepted_count"]].sum(min_count=1)
-             .rename(columns={"launched_count": "launched", "intercepted_count": "intercepted"})
-             .reset_index()
-             .melt(id_vars=["slice", "weapon"], var_name="figure", value_name="value")
-             .dropna(subset=["value"]))
-    table["value"] = table["value"].astype("float64")
+    values = []
+    for f in SERIES_FIGURES:
+        figure, given = figures[f]
+        total = np.bincount(inverse, weights=figure[ok], minlength=len(first))
+        values.append(np.where(np.bincount(inverse, weights=given[ok], minlength=len(first)) > 0, total, np.nan))
+    return _long_series(small, values)
+
+
+def _long_series(small: pd.DataFrame, values: list[np.ndarray]) -> pd.DataFrame:
+    """One row per (slice, class, figure) with a value: what ``groupby(["slice", "weapon"]).sum()``
+    then ``melt`` and ``dropna`` give for pairs that are already distinct, without their cost."""
+    order = small.sort_values(["slice", "weapon"], kind="stable").index.to_numpy()
+    m = len(order)
+    value = np.concatenate([v[order] for v in values])
+    kept = np.flatnonzero(~np.isnan(value))
+    table = small.iloc[np.tile(order, len(values))[kept]].reset_index(drop=True)
+    table["figure"] = pd.Series(np.repeat(np.array(SERIES_FIGURES, dtype=object), m)[kept]).astype("str")
+    table["value"] = value[kept]
+    table.index = pd.Index(kept)
     return table
 
 
