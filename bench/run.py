@@ -6,10 +6,13 @@ What is measured (all times are medians over the iterations, in milliseconds):
     ``Strikes.from_store``: read the store and merge claims into strikes (what the page caches).
 ``filter_ms``
     One filter change after the data is cached, i.e. a rerun of the page: ``query.mask`` +
-    ``query.summary`` + ``aggregate.place_totals`` + ``aggregate.series`` + the map layer payload
-    (``maps`` deck JSON when ``dashboard/maps.py`` provides it, else the place totals as JSON
-    records; ``layer_payload`` in the output says which). The circles are bounded as on the page
-    (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``).
+    ``query.summary`` + ``aggregate.place_totals`` with the tooltips' rows + ``unplaced_totals`` +
+    ``series`` + ``slices_in`` + ``launch_arcs`` + the credit line's sources + the map layer
+    payload (``maps`` deck JSON when ``dashboard/maps.py`` provides it, else the place totals as
+    JSON records; ``layer_payload`` in the output says which). The circles are bounded as on the
+    page (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``). ``filter_ms_by_kind``: median per kind.
+``partials_ms`` / ``partials_mb``
+    Building the partial sums after the load (as the page's ``load``), and the memory they hold.
 ``summary_ms``
     ``query.summary`` alone.
 ``naive_filter_ms`` / ``naive_summary_ms``
