@@ -41,6 +41,8 @@ class Entries:
 
 @dataclass
 class Partials:
+    """Every partial table of one `Strikes` (see `build`)."""
+
     cell_codes: dict          # strike column -> code of each cell's value (-1: missing)
     cell_of: np.ndarray       # the cell of each strike
     by_place: tuple           # primary located strikes by place group: (rows, start of each group)
@@ -52,7 +54,8 @@ class Partials:
 
     def nbytes(self) -> int:
         """Memory held, in bytes (the strike-sized arrays the page keeps anyway not counted)."""
-        held = self.cell_of.nbytes + sum(a.nbytes for a in self.by_place) + sum(e.nbytes() for e in (self.totals, self.places, self.dates, self.tips))
+        tables = (self.totals, self.places, self.dates, self.tips)
+        held = self.cell_of.nbytes + sum(a.nbytes for a in self.by_place) + sum(t.nbytes() for t in tables)
         return held + sum(a.nbytes + b.nbytes for a, b in self.pairs.values())
 
 
@@ -68,7 +71,7 @@ def of(data: Strikes) -> Partials | None:
 def built(data: Strikes) -> Partials | None:
     """The partial sums if `of` built them, else None: a one-off query (the command line, a
     slide, the naive benchmark) costs less by the rows than building them first."""
-    return data._derived.get(KEY)
+    return data._derived.get(KEY)       # Strikes.derived would build them
 
 
 def _entries(key: np.ndarray, rows: np.ndarray, cell: np.ndarray) -> tuple[np.ndarray, Entries]:
@@ -118,7 +121,8 @@ def build(data: Strikes) -> Partials | None:
     places, pairs["claimants"] = _place_entries(data, cell_of, rows)
     group = agg.place_keys(data, False)[0][rows]
     order = np.argsort(group, kind="stable")
-    by_place = (rows[order].astype(np.int32), np.searchsorted(group[order], np.arange(int(group.max()) + 2)))
+    starts = np.searchsorted(group[order], np.arange(int(group.max()) + 2 if len(group) else 1))
+    by_place = (rows[order].astype(np.int32), starts)
     return Partials(cell_codes=cell_codes, cell_of=cell_of, by_place=by_place, totals=totals, places=places,
                     dates=_date_entries(data, cell_of), tips=_tip_entries(data, cell_of), pairs=pairs)
 

@@ -110,11 +110,11 @@ def test_latest_strike_per_place_equals_the_row_path(data, sel):
     assert aggregate.latest_per_place(data, sel).tolist() == newest_first[first].tolist()
 
 
-def _one_place(tmp_path, weights) -> Strikes:
-    """Strikes at Kyiv on successive days: per weapon class, the launched figure of each."""
+def _one_place(tmp_path, weights, place=PLACES[0]) -> Strikes:
+    """Strikes at one place on successive days: per weapon class, the launched figure of each."""
     with Store(tmp_path / "s.sqlite") as store:
         report = make_report("One night.")
-        events = [dict(PLACES[0], weapon=w, launched=v, date=DAYS[i].isoformat(), claimed_by="Ukrainian Air Force")
+        events = [dict(place, weapon=w, launched=v, date=DAYS[i].isoformat(), claimed_by="Ukrainian Air Force")
                   for w, values in weights.items() for i, v in enumerate(values)]
         store.ingest([(report, [make_event(report, j, **e) for j, e in enumerate(events)])])
         data = Strikes.from_store(store)
@@ -144,6 +144,19 @@ def test_the_dominant_class_has_the_largest_weight(tmp_path, weights, expected):
     data = _one_place(tmp_path, weights)
     got = aggregate.place_totals(data, Selection())["weapon"].tolist()
     assert got == [expected or data.strikes["weapon"].iloc[0]]
+
+
+@pytest.mark.parametrize("place", [PLACES[-1], PLACES[3]], ids=["not located", "a country"])
+def test_a_store_with_no_point_on_the_map_equals_the_row_path(tmp_path, place):
+    data = _one_place(tmp_path, {"drone": [4, 2], "glide_bomb": [1]}, place)
+    assert partials.built(data) is not None
+    sel = Selection()
+    assert query.summary(data, sel) == query.summary_dict(data, sel, query.summary_parts_by_rows(data, sel))
+    assert_frame_equal(aggregate.place_totals(data, sel), aggregate.place_totals_by_rows(data, sel))
+    assert_frame_equal(aggregate.unplaced_totals(data, sel),
+                       aggregate.place_totals_by_rows(data, sel, ("country", "macro_region", "sea"), True))
+    assert_frame_equal(aggregate.series(data, sel), aggregate.series_by_rows(data, sel))
+    assert aggregate.latest_per_place(data, sel).tolist() == []
 
 
 def test_a_fractional_figure_leaves_every_selection_to_the_row_path(data):
