@@ -6,10 +6,13 @@ What is measured (all times are medians over the iterations, in milliseconds):
     ``Strikes.from_store``: read the store and merge claims into strikes (what the page caches).
 ``filter_ms``
     One filter change after the data is cached, i.e. a rerun of the page: ``query.mask`` +
-    ``query.summary`` + ``aggregate.place_totals`` + ``aggregate.series`` + the map layer payload
-    (``maps`` deck JSON when ``dashboard/maps.py`` provides it, else the place totals as JSON
-    records; ``layer_payload`` in the output says which). The circles are bounded as on the page
-    (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``).
+    ``query.summary`` + ``aggregate.place_totals`` with the tooltips' rows + ``unplaced_totals`` +
+    ``series`` + ``slices_in`` + ``launch_arcs`` + the credit line's sources + the map layer
+    payload (``maps`` deck JSON when ``dashboard/maps.py`` provides it, else the place totals as
+    JSON records; ``layer_payload`` in the output says which). The circles are bounded as on the
+    page (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``). ``filter_ms_by_kind``: median per kind.
+``partials_ms`` / ``partials_mb``
+    Building the partial sums after the load (as the page's ``load``), and the memory they hold.
 ``summary_ms``
     ``query.summary`` alone.
 ``naive_filter_ms`` / ``naive_summary_ms``
@@ -61,11 +64,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import aggregate, query  # noqa: E402
+from dashboard import aggregate, partials, query  # noqa: E402
 from dashboard.query import Selection, Strikes  # noqa: E402
 from dashboard.store import Store  # noqa: E402
 
 STORES = HERE / "stores"
+#: Text columns of the tooltip's representative strike (as `views/data.TIP_COLUMNS`).
+TIP_COLUMNS = ["place", "country", "evidence", "source", "title", "claimed_by"]
 
 if __name__ == "__main__" and os.environ.get("BENCH_ARROW_POOL") != "default":
     import pyarrow as pa      # the allocator the page uses (dashboard/views/data.py)
@@ -121,34 +126,44 @@ def _maps():
 
 
 class Page:
-    """What the page keeps beside the data for the map: the basemap and the strikes' date order."""
+    """What the page keeps beside the data (`views/data.build_loaded`): the basemap, the sources'
+    codes, and the arrays and partial sums the aggregates derive once per store."""
 
-    def __init__(self, data: Strikes):
+    def __init__(self, data: Strikes, precompute: bool = True):
         self.maps = _maps()
         self.basemap = self.maps.load_basemap() if self.maps else None
         s = data.strikes
-        self.drawable = (s["alternative_of"].isna() & s["geo_precision"].isin(aggregate.POINT_PRECISIONS)
-                         & s["lat"].notna()).to_numpy()
-        self.by_date = np.argsort(data.dates.astype("datetime64[ns]").astype("int64"), kind="stable")
-        self.place_code = pd.factorize(s["place"].fillna("").astype(str) + "|"
-                                       + s["country"].fillna("").astype(str))[0]
+        if len(s):
+            aggregate.tip_places(data), aggregate.date_order(data), aggregate.drawable(data)
+        self.source_code, self.source_names = pd.factorize(data.source_or_title(np.arange(len(s))))
+        t = time.perf_counter()
+        found = partials.of(data) if precompute else None    # the naive page has no cache
+        self.partials_ms = ms(time.perf_counter() - t)
+        self.partials_mb = round(found.nbytes() / 2**20, 2) if found is not None else None
 
     @property
     def kind(self) -> str:
         return "maps deck JSON" if self.maps else "place_totals JSON records (maps.py missing)"
 
-    def representative(self, data: Strikes, keep: np.ndarray) -> pd.DataFrame:
-        """The latest drawn strike per place: evidence and source for the tooltip (as the page)."""
-        rows = self.by_date[(keep & self.drawable)[self.by_date]][::-1]
-        _, first = np.unique(self.place_code[rows], return_index=True)
-        return data.rows(rows[first], ["place", "country", "evidence", "source"]).reset_index(drop=True)
+    def representative(self, data: Strikes, sel: Selection) -> pd.DataFrame:
+        """The latest drawn strike per place: evidence and source for the tooltip (as
+        `views/data.representative`)."""
+        picked = data.rows(aggregate.latest_per_place(data, sel), TIP_COLUMNS)
+        picked["source"] = picked["source"].where(picked["source"].notna(), picked["title"])
+        return picked.drop(columns=["title", "claimed_by"]).reset_index(drop=True)
 
-    def tables(self, data: Strikes, sel: Selection, keep: np.ndarray, places: pd.DataFrame):
+    def sources(self, keep: np.ndarray) -> list[str]:
+        """The credit line's sources (as `views/data.sources_of`)."""
+        present = np.bincount(self.source_code[keep] + 1, minlength=len(self.source_names) + 1)
+        return [self.source_names[c] for c in np.flatnonzero(present[1:])]
+
+    def tables(self, data: Strikes, sel: Selection, places: pd.DataFrame):
         """The aggregate frames the map layers are built from: places with tips, launch arcs."""
         arcs = aggregate.launch_arcs(data, sel)
         if self.maps is None or not len(places):
             return places, arcs
-        places = places.merge(self.representative(data, keep), on=["place", "country"], how="left")
+        places = places.merge(self.representative(data, sel), on=["place", "country"], how="left",
+                              suffixes=("", "_tip"))
         return places, arcs
 
     def basemap_layers(self) -> list:
@@ -176,15 +191,19 @@ class Page:
 def filter_change(data: Strikes, sel: Selection, page: Page) -> tuple[float, float, int]:
     """What a rerun of the page computes after the data is cached.
 
-    Returns seconds spent in query/aggregate (mask, summary, place totals, series, launch arcs,
-    the tooltips' representative rows), seconds spent building the deck JSON, and its bytes.
+    Returns seconds spent in query/aggregate (what views/map_page.py asks for: summary, place
+    totals with the tooltips' representative rows, the places not drawn, series, slices, launch
+    arcs, the credit line's sources), seconds spent building the deck JSON, and its bytes.
     """
     t0 = time.perf_counter()
     keep = query.mask(data, sel)
     query.summary(data, sel)
     places = aggregate.place_totals(data, sel)
+    aggregate.unplaced_totals(data, sel)
     aggregate.series(data, sel)
-    places, arcs = page.tables(data, sel, keep, places)
+    aggregate.slices_in(data, sel)
+    page.sources(keep)
+    places, arcs = page.tables(data, sel, places)
     t1 = time.perf_counter()
     size = len(page.payload(places, arcs).encode("utf-8"))
     return t1 - t0, time.perf_counter() - t1, size
@@ -212,7 +231,7 @@ def naive_strikes(store: Store, sel: Selection) -> tuple[Strikes, Selection]:
 
 def naive_change(store: Store, sel: Selection) -> int:
     data, rest = naive_strikes(store, sel)
-    _, _, size = filter_change(data, rest, Page(data))
+    _, _, size = filter_change(data, rest, Page(data, precompute=False))
     return size
 
 
@@ -301,6 +320,7 @@ def measure(path: str | Path, iterations: int = 33, naive_iterations: int = 5, l
     return {
         "events": counts["events"], "reports": counts["reports"], "strikes": int(len(data.strikes)),
         "load_ms": median(ms(x) for x in loads),
+        "partials_ms": page.partials_ms, "partials_mb": page.partials_mb,
         "filter_ms": median(ms(x) for x in filter_t),
         "filter_p90_ms": round(float(np.percentile([ms(x) for x in filter_t], 90)), 2),
         "filter_ms_by_kind": {k: median(ms(x) for x in v) for k, v in by_kind.items()},

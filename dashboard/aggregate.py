@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .events import FIGURES
+from .grouping import _as_agg_result, _dominant_rows, _first_valid, _joined, _renumber, _take
 from .query import Selection, Strikes, _choice, mask
 
 #: Places drawn as points; the rest (country totals, macro-regions, seas) are listed, not drawn.
@@ -47,87 +48,28 @@ def _rows(data: Strikes, sel: Selection, *conditions: np.ndarray) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _renumber(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keys in ``[0, size)`` renumbered 0, 1, ... in the order they first appear (as groupby with
-    ``sort=False`` numbers groups), and where each group first appears. O(n), no sorting of n."""
-    first = np.full(size, len(keys), dtype=np.int64)
-    np.minimum.at(first, keys, np.arange(len(keys)))
-    present = np.flatnonzero(first < len(keys))
-    order = present[np.argsort(first[present], kind="stable")]
-    number = np.empty(size, dtype=np.int64)
-    number[order] = np.arange(len(order))
-    return number[keys], first[order]
-
-
-def _dates_in_order(data: Strikes, rows: np.ndarray) -> tuple[np.ndarray, pd.Series]:
-    """For ``rows``: an index into the distinct dates they hold, and those dates as strings.
+def _dates_in_order(data: Strikes, codes: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """For date ``codes`` (of some strikes, in row order): an index into the distinct dates they
+    hold, and those dates as strings.
 
     The distinct dates keep the order in which the rows first show them, so `slice_starts` of
     them reads its date format from the same first value as it would over all the rows.
     """
-    codes, values = data.codes("date")
-    keys = codes[rows] + 1                          # 0: no date
+    _, values = data.codes("date")
+    keys = codes + 1                                # 0: no date
     position, first = _renumber(keys, len(values) + 1)
     return position, pd.Series(_take(values, keys[first] - 1))
 
 
 def slices_in(data: Strikes, sel: Selection) -> list[dt.date]:
     """The slices of the selection that hold at least one strike, oldest first."""
-    _, dates = _dates_in_order(data, _rows(data, sel))
+    from . import partials      # builds on this module
+    codes = partials.dates_in_order(data, sel)
+    if codes is None:
+        codes = data.codes("date")[0][_rows(data, sel)]
+    _, dates = _dates_in_order(data, codes)
     starts = slice_starts(dates, sel.slice).dropna().unique()
     return sorted(pd.Timestamp(x).date() for x in starts)
-
-
-def _dominant_weapon(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """The weapon class with the largest figure (else the most strikes) at each key."""
-    weight = rows[["launched_count", "intercepted_count", "hit_count"]].fillna(0).sum(axis=1)
-    weight = weight + 1e-3  # a strike without figures still counts a little
-    table = rows.assign(_w=weight).groupby([*keys, "weapon"], sort=False)["_w"].sum().reset_index()
-    table = table.sort_values("_w", ascending=False, kind="stable").drop_duplicates(keys)
-    return table.set_index(keys)["weapon"]
-
-
-def _take(column: pd.Series, rows: np.ndarray) -> pd.Series:
-    """``column`` at ``rows`` (-1: missing), in the column's own dtype."""
-    return pd.Series(column.array.take(rows, allow_fill=True), dtype=column.dtype)
-
-
-def _as_agg_result(column: pd.Series, values: list) -> pd.Series:
-    """``values`` typed as groupby's ``agg(func)`` types a per-group result of ``column``."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    cast = getattr(column.array, "_cast_pointwise_result", None)
-    return pd.Series(cast(array) if cast else list(values))
-
-
-def _first_valid(group: np.ndarray, valid: np.ndarray, n: int) -> np.ndarray:
-    """Per group, the first position where ``valid``; -1 where there is none."""
-    pos = np.flatnonzero(valid)
-    out = np.full(n, len(group), dtype=np.int64)
-    np.minimum.at(out, group[pos], pos)
-    return np.where(out < len(group), out, -1)
-
-
-def _joined(group: np.ndarray, codes: np.ndarray, values: pd.Series, n: int, sep: str,
-            skip_empty: bool = False) -> list[str]:
-    """Per group, its distinct values (missing ones left out) sorted and joined by ``sep``."""
-    names = values.to_numpy(dtype=object)
-    valid = [i for i, x in enumerate(names) if isinstance(x, str) and (x or not skip_empty)]
-    ordered = sorted(valid, key=names.__getitem__)
-    rank = np.full(len(names) + 1, -1, dtype=np.int64)        # the last entry: missing (code -1)
-    rank[ordered] = np.arange(len(ordered))
-    r = rank[codes]
-    sorted_names = names[ordered] if ordered else names[:0]
-    if len(ordered) < 63:      # few values (weapon classes): one bit each, joined once per set
-        bits = np.zeros(n, dtype=np.int64)
-        np.bitwise_or.at(bits, group[r >= 0], np.left_shift(1, r[r >= 0]))
-        sets, which = np.unique(bits, return_inverse=True)
-        words = [sep.join(sorted_names[[k for k in range(len(ordered)) if b >> k & 1]]) for b in sets.tolist()]
-        return [words[w] for w in which.ravel().tolist()]
-    pairs = np.sort(pd.unique(group[r >= 0] * (len(ordered) + 1) + r[r >= 0]))
-    owner, which = pairs // (len(ordered) + 1), pairs % (len(ordered) + 1)
-    bounds = np.searchsorted(owner, np.arange(n + 1))
-    return [sep.join(sorted_names[which[i:j]]) for i, j in zip(bounds[:-1], bounds[1:])]
 
 
 def _place_groups(data: Strikes) -> np.ndarray:
@@ -139,6 +81,12 @@ def _place_groups(data: Strikes) -> np.ndarray:
     return data.derived(("place_groups",), make)
 
 
+PLACE_COLUMNS = ["place", "country", "admin1", "geo_precision", "lat", "lon", "weapon", "weapons", *FIGURES,
+                 "strikes", "reports", "first_date", "last_date", "claimants"]
+#: Per place, the first value given of these columns (as groupby's "first").
+FIRST_COLUMNS = ("admin1", "geo_precision", "lat", "lon")
+
+
 def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
                  by_weapon: bool = False) -> pd.DataFrame:
     """One row per place (per place and weapon class with ``by_weapon``) in the selection:
@@ -146,100 +94,93 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
 
     Columns: place, country, admin1, geo_precision, lat, lon, weapon (dominant class),
     weapons (all classes, comma-separated), the figures (sums of contributions, NA if none
-    stated), strikes, reports, first_date, last_date, claimants.
+    stated), strikes, reports, first_date, last_date, claimants. Whole-period selections sum
+    the precomputed `partials` (same result); the others pass over the selected strikes.
     """
+    from . import partials      # builds on this module
+    fast = partials.place_totals(data, sel, precisions, by_weapon)
+    return fast if fast is not None else place_totals_by_rows(data, sel, precisions, by_weapon)
+
+
+def drawn_at(data: Strikes, precisions) -> np.ndarray:
+    """Per code of ``geo_precision`` (the last entry: missing), whether it is in ``precisions``."""
+    _, values = data.codes("geo_precision")
+    return np.append(values.isin(list(precisions)).to_numpy(dtype=bool), False)
+
+
+def place_totals_by_rows(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
+                         by_weapon: bool = False) -> pd.DataFrame:
+    """`place_totals` computed from the selected strikes themselves."""
     s = data.strikes
-    codes, values = data.codes("geo_precision")
-    drawn = np.append(values.isin(list(precisions)).to_numpy(dtype=bool), False)[codes]
-    rows = _rows(data, sel, data.flag("primary"), drawn, data.flag("located"))
-    keys = ["place", "country"]
+    codes, _ = data.codes("geo_precision")
+    rows = _rows(data, sel, data.flag("primary"), drawn_at(data, precisions)[codes], data.flag("located"))
     if not len(rows):
-        return pd.DataFrame(columns=[*keys, "admin1", "geo_precision", "lat", "lon", "weapon", "weapons",
-                                     *FIGURES, "strikes", "reports", "first_date", "last_date", "claimants"])
-    # groups numbered in the order the rows first show them (as groupby(sort=False))
-    place_group = _place_groups(data)
-    size = int(place_group.max()) + 1
-    if by_weapon:   # figures of different weapon classes are never added together in a row
-        weapon_code, weapon_values = data.codes("weapon")
-        place_group = place_group * (len(weapon_values) + 1) + (weapon_code + 1)
-        size *= len(weapon_values) + 1
-    group, first = _renumber(place_group[rows], size)
+        return pd.DataFrame(columns=PLACE_COLUMNS)
+    group, first = _renumber(*place_keys(data, by_weapon, rows))
     n, head = len(first), rows[first]
-    out = {k: _take(s[k], head) for k in keys}
-    for col in ("admin1", "geo_precision", "lat", "lon"):
-        out[col] = _firsts_of(data, col, rows, group, n)
-    out["strikes"] = np.bincount(group, minlength=n).astype("int64")
-    out["reports"] = np.bincount(group, weights=s["n_reports"].to_numpy()[rows], minlength=n).astype("int64")
-    date_code, dates = data.derived(("sorted", "date"), lambda: pd.factorize(s["date"], sort=True))
-    date_code = np.asarray(date_code)[rows]
+    firsts = {}
+    for col in FIRST_COLUMNS:
+        at = _first_valid(group, data.given(col)[rows], n)
+        firsts[col] = np.where(at >= 0, rows[np.maximum(at, 0)], -1)
+    date_code = sorted_dates(data)[0][rows]
     dated = date_code >= 0
     low = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(low, group[dated], date_code[dated])
     high = np.full(n, -1, dtype=np.int64)
     np.maximum.at(high, group[dated], date_code[dated])
-    out["first_date"] = _take(pd.Series(dates), np.where(high >= 0, low, -1))
-    out["last_date"] = _take(pd.Series(dates), high)
+    figures = {}
     for f in FIGURES:
-        out[f] = _sum_of(data, f"{f}_count", rows, group, n)
+        values, stated = data.figure(f"{f}_count")
+        figures[f] = (np.bincount(group, weights=values[rows], minlength=n),
+                      np.bincount(group, weights=stated[rows], minlength=n))
     weapon, weapons = data.codes("weapon")
-    out["weapons"] = _as_agg_result(s["weapon"], _joined(group, weapon[rows], weapons, n, ", "))
     claimant, claimants = data.codes("claimed_by")
-    out["claimants"] = _as_agg_result(s["claimed_by"], _joined(group, claimant[rows], claimants, n, "; ",
-                                                               skip_empty=True))
-    out["weapon"] = _take(s["weapon"], _dominant_rows(data, rows, group, n, weapon[rows], head))
+    return place_frame(data, head, firsts, np.bincount(group, minlength=n),
+                       np.bincount(group, weights=s["n_reports"].to_numpy()[rows], minlength=n), (low, high),
+                       figures, _joined(group, weapon[rows], weapons, n, ", "),
+                       _joined(group, claimant[rows], claimants, n, "; ", skip_empty=True),
+                       _dominant_rows(data, rows, group, n, weapon[rows], head))
+
+
+def place_keys(data: Strikes, by_weapon: bool, rows=None) -> tuple[np.ndarray, int]:
+    """The group key of each strike (of ``rows``) in `place_totals`, and the number of keys."""
+    place_group = _place_groups(data)
+    size = int(place_group.max()) + 1 if len(place_group) else 1
+    key = place_group if rows is None else place_group[rows]
+    if by_weapon:   # figures of different weapon classes are never added together in a row
+        weapon_code, weapon_values = data.codes("weapon")
+        key = key * (len(weapon_values) + 1) + ((weapon_code if rows is None else weapon_code[rows]) + 1)
+        size *= len(weapon_values) + 1
+    return key, size
+
+
+def sorted_dates(data: Strikes):
+    """Codes of the strikes' dates in sorted order (-1: none), and the sorted dates."""
+    return data.derived(("sorted", "date"), lambda: pd.factorize(data.strikes["date"], sort=True))
+
+
+def place_frame(data: Strikes, head, firsts, strikes, reports, date_range, figures, weapons, claimants,
+                dominant) -> pd.DataFrame:
+    """The `place_totals` frame from per-group results: rows of the strikes (-1: none) for the
+    keys, first values and dominant class; counts; sorted-date codes (low, high; high -1: none);
+    (sum, number stated) per figure; joined weapon and claimant names."""
+    s = data.strikes
+    out = {k: _take(s[k], head) for k in ("place", "country")}
+    for col in FIRST_COLUMNS:
+        out[col] = _take(s[col], firsts[col])
+    out["strikes"] = np.asarray(strikes).astype("int64")
+    out["reports"] = np.asarray(reports).astype("int64")
+    low, high = date_range
+    dates = pd.Series(sorted_dates(data)[1])
+    out["first_date"] = _take(dates, np.where(high >= 0, low, -1))
+    out["last_date"] = _take(dates, high)
+    for f in FIGURES:
+        total, stated = figures[f]
+        out[f] = pd.array(np.where(stated > 0, total, np.nan), dtype="Float64")
+    out["weapons"] = _as_agg_result(s["weapon"], weapons)
+    out["claimants"] = _as_agg_result(s["claimed_by"], claimants)
+    out["weapon"] = _take(s["weapon"], dominant)
     return pd.DataFrame(out)
-
-
-def _kahan(values) -> float:
-    """A sum as pandas' groupby adds floats (compensated), so near-equal weights order alike."""
-    total = compensation = 0.0
-    for v in values:
-        y = v - compensation
-        t = total + y
-        compensation = (t - total) - y
-        if compensation != compensation:
-            compensation = 0.0
-        total = t
-    return total
-
-
-def _dominant_rows(data: Strikes, rows, group, n, weapon, head) -> np.ndarray:
-    """Per group, a row holding its dominant weapon class (as `_dominant_weapon`); -1: none.
-
-    Weights per (group, class) are summed with bincount; where the best weights of a group are
-    within rounding of each other they are summed again as pandas does, so the same class wins.
-    Rows without a class, and groups with a missing place or country, take no part (groupby
-    drops missing keys).
-    """
-    def make():
-        l, i, h = (data.figure(f"{f}_count")[0] for f in ("launched", "intercepted", "hit"))
-        return ((l + i) + h) + 1e-3        # row by row as DataFrame.sum(axis=1) + 1e-3 computes it
-    weight = data.derived(("dominant weight",), make)[rows]
-    ok = np.flatnonzero(weapon >= 0)
-    width = int(weapon.max()) + 1 if len(ok) else 1
-    pair = group[ok] * width + weapon[ok]
-    inverse, first = _renumber(pair, n * width)
-    total = np.bincount(inverse, weights=weight[ok], minlength=len(first))
-    owner = pair[first] // width
-    best = np.lexsort((first, -total, owner))
-    starts = np.flatnonzero(np.r_[True, owner[best][1:] != owner[best][:-1]])
-    winner = best[starts]
-    # groups whose runner-up is within rounding of the winner: decide with pandas' own sums
-    top = np.empty(n)
-    top[owner[winner]] = total[winner]
-    close = np.flatnonzero(total >= top[owner] - 1e-9 * np.maximum(1.0, np.abs(top[owner])))
-    tied = np.flatnonzero(np.bincount(owner[close], minlength=n) > 1)
-    if len(tied):
-        pairs = close[np.isin(owner[close], tied)]
-        members = np.flatnonzero(np.isin(inverse, pairs))
-        exact = {p: _kahan(weight[ok][members[inverse[members] == p]]) for p in pairs}
-        for g in tied:
-            candidates = [p for p in pairs if owner[p] == g]
-            winner[np.searchsorted(owner[winner], g)] = min(candidates, key=lambda p: (-exact[p], first[p]))
-    out = np.full(n, -1, dtype=np.int64)
-    out[owner[winner]] = rows[ok[first[winner]]]
-    out[(data.given("place", missing=True) | data.given("country", missing=True))[head]] = -1
-    return out
 
 
 def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
@@ -250,33 +191,62 @@ def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 
 def series(data: Strikes, sel: Selection) -> pd.DataFrame:
-    """Launched and intercepted per slice and weapon class (long form, for Altair)."""
+    """Launched and intercepted per slice and weapon class (long form, for Altair).
+    Whole-period selections sum the precomputed `partials` (same result)."""
+    from . import partials      # builds on this module
+    fast = partials.series(data, sel)
+    return fast if fast is not None else series_by_rows(data, sel)
+
+
+SERIES_FIGURES = ("launched", "intercepted")
+
+
+def series_by_rows(data: Strikes, sel: Selection) -> pd.DataFrame:
+    """`series` computed from the selected strikes themselves."""
     rows = _rows(data, sel, data.given("date"))
-    if not len(rows):
+    figures = {}
+    for f in SERIES_FIGURES:
+        values = data.numbers(f"{f}_count")[rows]
+        given = ~np.isnan(values)
+        figures[f] = (np.where(given, values, 0.0), given)
+    return series_frame(data, sel, data.codes("date")[0][rows], rows, figures)
+
+
+def series_frame(data: Strikes, sel: Selection, date_codes, at_rows, figures) -> pd.DataFrame:
+    """The `series` table from items in row order (strikes, or sums of strikes): each item's
+    date code, a strike row of its weapon class, and per figure its (sum, whether stated)."""
+    if not len(at_rows):
         return pd.DataFrame(columns=["slice", "weapon", "figure", "value"])
     # Sum per (slice, class) with integer codes, then let pandas shape the small table.
-    which, dates = _dates_in_order(data, rows)
+    which, dates = _dates_in_order(data, date_codes)
     starts = slice_starts(dates, sel.slice)
     slice_code = np.asarray(pd.factorize(starts)[0], dtype=np.int64)[which]
     weapon, weapons = data.codes("weapon")
-    pair = slice_code * (len(weapons) + 1) + weapon[rows]
-    ok = (slice_code >= 0) & (weapon[rows] >= 0)
+    pair = slice_code * (len(weapons) + 1) + weapon[at_rows]
+    ok = (slice_code >= 0) & (weapon[at_rows] >= 0)
     inverse, first = _renumber(pair[ok], (int(slice_code.max()) + 1) * (len(weapons) + 1))
     small = pd.DataFrame({"slice": starts.to_numpy()[which[ok][first]],
-                          "weapon": _take(data.strikes["weapon"], rows[ok][first])})
-    for f in ("launched", "intercepted"):
-        values = data.numbers(f"{f}_count")[rows][ok]
-        given = ~np.isnan(values)
-        total = np.bincount(inverse[given], weights=values[given], minlength=len(first))
-        stated = np.bincount(inverse[given], minlength=len(first)) > 0
-        small[f"{f}_count"] = pd.array(np.where(stated, total, np.nan), dtype="Float64")
+                          "weapon": _take(data.strikes["weapon"], at_rows[ok][first])})
     small["slice"] = small["slice"].astype(starts.dtype)
-    table = (small.groupby(["slice", "weapon"])[["launched_count", "intercepted_count"]].sum(min_count=1)
-             .rename(columns={"launched_count": "launched", "intercepted_count": "intercepted"})
-             .reset_index()
-             .melt(id_vars=["slice", "weapon"], var_name="figure", value_name="value")
-             .dropna(subset=["value"]))
-    table["value"] = table["value"].astype("float64")
+    values = []
+    for f in SERIES_FIGURES:
+        figure, given = figures[f]
+        total = np.bincount(inverse, weights=figure[ok], minlength=len(first))
+        values.append(np.where(np.bincount(inverse, weights=given[ok], minlength=len(first)) > 0, total, np.nan))
+    return _long_series(small, values)
+
+
+def _long_series(small: pd.DataFrame, values: list[np.ndarray]) -> pd.DataFrame:
+    """One row per (slice, class, figure) with a value: what ``groupby(["slice", "weapon"]).sum()``
+    then ``melt`` and ``dropna`` give for pairs that are already distinct, without their cost."""
+    order = small.sort_values(["slice", "weapon"], kind="stable").index.to_numpy()
+    m = len(order)
+    value = np.concatenate([v[order] for v in values])
+    kept = np.flatnonzero(~np.isnan(value))
+    table = small.iloc[np.tile(order, len(values))[kept]].reset_index(drop=True)
+    table["figure"] = pd.Series(np.repeat(np.array(SERIES_FIGURES, dtype=object), m)[kept]).astype("str")
+    table["value"] = value[kept]
+    table.index = pd.Index(kept)
     return table
 
 
@@ -356,3 +326,36 @@ def claims_of(data: Strikes, strike_ids) -> pd.DataFrame:
     """The claims (one per report sentence) behind the given strikes."""
     wanted = np.isin(data.claim_strike, np.asarray(list(strike_ids)))
     return data.full_claims(data.claims[wanted])
+
+
+def drawable(data: Strikes) -> np.ndarray:
+    """Per strike, whether the map draws it: a primary strike at a located point place."""
+    codes, _ = data.codes("geo_precision")
+    return data.derived(("drawable",), lambda: data.flag("primary") & drawn_at(data, POINT_PRECISIONS)[codes]
+                        & data.flag("located"))
+
+
+def date_order(data: Strikes) -> np.ndarray:
+    """Strike rows in date order (undated first; ties in row order)."""
+    return data.derived(("date order",), lambda: np.argsort(
+        data.dates.astype("datetime64[ns]").astype("int64"), kind="stable"))
+
+
+def tip_places(data: Strikes) -> np.ndarray:
+    """One integer per (place, country) of each strike, a missing name read as "" (tooltips)."""
+    s = data.strikes
+    return data.derived(("tip places",), lambda: np.asarray(pd.factorize(
+        s["place"].fillna("").astype(str) + "|" + s["country"].fillna("").astype(str))[0]))
+
+
+def latest_per_place(data: Strikes, sel: Selection) -> np.ndarray:
+    """Rows of the latest drawn strike of each place in the selection (ordered by `tip_places`):
+    the report a circle's tooltip quotes."""
+    from . import partials      # builds on this module
+    fast = partials.latest_per_place(data, sel)
+    if fast is not None:
+        return fast
+    order = date_order(data)
+    newest_first = order[(mask(data, sel) & drawable(data))[order]][::-1]
+    _, first = np.unique(tip_places(data)[newest_first], return_index=True)
+    return newest_first[first]

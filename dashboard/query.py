@@ -344,14 +344,45 @@ def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
 
 
 def summary(data: Strikes, sel: Selection = Selection()) -> dict:
-    """Totals for a selection; a figure that no report in it states is None, never 0."""
+    """Totals for a selection; a figure that no report in it states is None, never 0.
+    Whole-period selections sum the precomputed `partials` (same result)."""
+    from .partials import summary_parts     # partials builds on this module
+    parts = summary_parts(data, sel)
+    return summary_dict(data, sel, parts if parts is not None else summary_parts_by_rows(data, sel))
+
+
+#: Figures `summary` totals per weapon class (killed and injured: over all classes).
+SUMMARY_FIGURES = ("launched", "intercepted", "lost")
+
+
+def summary_parts_by_rows(data: Strikes, sel: Selection) -> dict:
+    """What `summary_dict` reads, from the selected strikes themselves: per figure the sums per
+    weapon code and whether stated; killed / injured totals; counts; countries present."""
     keep = mask(data, sel)
     rows = np.flatnonzero(keep)
     weapon_codes, weapons = data.codes("weapon")
     weapon = weapon_codes[rows]
+    parts: dict = {"sums": {f: _sums(data, f"{f}_count", rows, weapon, len(weapons)) for f in SUMMARY_FIGURES}}
+    for f in ("killed", "injured"):
+        values, stated = data.figure(f"{f}_count")
+        parts[f] = (float(values[rows].sum()), bool(stated[rows].any()))
+    primary = rows[data.flag("primary")[rows]]
+    parts["events"] = int(len(primary))
+    place_codes, places = data.codes("place")
+    parts["places"] = len(_distinct(place_codes[primary[data.flag("located")[primary]]], len(places)))
+    claims_kept = keep[data.claim_strike] if len(data.claim_strike) else np.zeros(0, dtype=bool)
+    report_codes, reports = data.codes("report_id", table="claims")
+    parts["reports"] = len(_distinct(report_codes[claims_kept], len(reports)))
+    country_codes, countries = data.codes("country")
+    parts["countries"] = tuple(sorted(countries.iloc[_distinct(country_codes[primary], len(countries))]))
+    return parts
+
+
+def summary_dict(data: Strikes, sel: Selection, parts: dict) -> dict:
+    """The summary from its parts (`summary_parts_by_rows` or `partials.summary_parts`)."""
+    _, weapons = data.codes("weapon")
     code_of = {w: i for i, w in enumerate(weapons) if isinstance(w, str)}
-    sums = {f: _sums(data, f"{f}_count", rows, weapon, len(weapons))
-            for f in ("launched", "intercepted", "lost", "killed", "injured")}
+    sums = parts["sums"]
     out: dict = {}
     for name in WEAPON_CLASSES:
         out[WEAPON_WORDS[name][1]] = {f: _total_of(sums[f], [code_of.get(name)])
@@ -362,18 +393,11 @@ def summary(data: Strikes, sel: Selection = Selection()) -> dict:
              "glide_bombs", "unknown"]
     out = {k: out[k] for k in order}
     for f in ("killed", "injured"):
-        values, stated = data.figure(f"{f}_count")
-        out[f] = int(round(float(values[rows].sum()))) if stated[rows].any() else None
-    primary = rows[data.flag("primary")[rows]]
-    out["events"] = int(len(primary))
-    place_codes, places = data.codes("place")
-    out["places"] = len(_distinct(place_codes[primary[data.flag("located")[primary]]], len(places)))
-    claims_kept = keep[data.claim_strike] if len(data.claim_strike) else np.zeros(0, dtype=bool)
-    report_codes, reports = data.codes("report_id", table="claims")
-    out["reports"] = len(_distinct(report_codes[claims_kept], len(reports)))
-    country_codes, countries = data.codes("country")
-    present = countries.iloc[_distinct(country_codes[primary], len(countries))]
-    out["caption"] = caption(sel, tuple(sorted(present)))
+        total, stated = parts[f]
+        out[f] = int(round(total)) if stated else None
+    for f in ("events", "places", "reports"):
+        out[f] = parts[f]
+    out["caption"] = caption(sel, parts["countries"])
     return out
 
 

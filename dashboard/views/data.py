@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from .. import aggregate, maps
+from .. import aggregate, maps, partials
 from ..events import FIGURES
 from ..query import Selection, Strikes, mask, selected, summary
 from ..store import Store, default_path
@@ -93,11 +93,9 @@ def build_loaded(path: str, version: int, full: Strikes) -> Loaded:
     countries = tuple(s["country"].dropna().value_counts().index.astype(str)) if len(s) else ()
     sources = tuple(sorted(s["source"].dropna().astype(str).unique())) if len(s) else ()
     if len(s):
-        codes, _ = pd.factorize(s["place"].fillna("").astype(str) + "|" + s["country"].fillna("").astype(str))
-        # NaT becomes the smallest integer: undated strikes sort first.
-        by_date = np.argsort(full.dates.astype("datetime64[ns]").astype("int64"), kind="stable")
-        drawable = (s["alternative_of"].isna() & s["geo_precision"].isin(aggregate.POINT_PRECISIONS)
-                    & s["lat"].notna()).to_numpy()
+        # the same arrays the aggregates use (cached on `full`), and the partial sums, built now
+        codes, by_date, drawable = aggregate.tip_places(full), aggregate.date_order(full), aggregate.drawable(full)
+        partials.of(full)
         source_code, source_names = pd.factorize(full.source_or_title(np.arange(len(s))))
     else:
         codes, by_date, drawable = (np.zeros(0, dtype="int64"),) * 2 + (np.zeros(0, dtype=bool),)
@@ -171,8 +169,8 @@ def arcs_of(key: tuple, sel: Selection, _data: Loaded) -> pd.DataFrame:
 @st.cache_data(max_entries=256, show_spinner=False)
 def sources_of(key: tuple, sel: Selection, _data: Loaded) -> list[str]:
     """The sources (or titles) of the reports behind a selection, for the credit line."""
-    codes = np.unique(_data.source_code[mask(_data.full, sel)])
-    return [_data.source_names[c] for c in codes if c >= 0]
+    present = np.bincount(_data.source_code[mask(_data.full, sel)] + 1, minlength=len(_data.source_names) + 1)
+    return [_data.source_names[c] for c in np.flatnonzero(present[1:])]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -206,17 +204,12 @@ def per_slice_places(key: tuple, sel: Selection, starts: tuple[dt.date, ...], _d
 
 
 def representative(data: Loaded, sel: Selection) -> pd.DataFrame:
-    """The latest drawable strike per place: its evidence, source and claimant for the tooltip.
-
-    Vectorised over the precomputed date order, so it costs a few milliseconds at 100k events.
-    """
-    keep = mask(data.full, sel) & data.drawable
-    rows = data.by_date[keep[data.by_date]]
+    """The latest drawable strike per place (`aggregate.latest_per_place`): its evidence, source
+    and claimant for the tooltip."""
+    rows = aggregate.latest_per_place(data.full, sel)
     if len(rows) == 0:
         return pd.DataFrame(columns=TIP_COLUMNS)
-    newest_first = rows[::-1]
-    _, first = np.unique(data.place_code[newest_first], return_index=True)
-    picked = data.full.rows(newest_first[first], TIP_COLUMNS)
+    picked = data.full.rows(rows, TIP_COLUMNS)   # read from the store for these rows only
     picked["source"] = picked["source"].where(picked["source"].notna(), picked["title"])
     return picked.drop(columns=["title", "claimed_by"]).reset_index(drop=True)
 
