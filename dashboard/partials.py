@@ -180,10 +180,8 @@ def _tip_entries(data: Strikes, cell_of: np.ndarray) -> Entries:
     tip_place = agg.tip_places(data)
     number, table = _entries(cell_of[rows].astype(np.int64) * (int(tip_place.max()) + 1) + tip_place[rows],
                              rows, cell_of)
-    position = np.empty(len(data.strikes), dtype=np.int64)
-    position[agg.date_order(data)] = np.arange(len(data.strikes))
     latest = np.full(len(table.first), -1, dtype=np.int64)
-    np.maximum.at(latest, number, position[rows])
+    np.maximum.at(latest, number, agg.date_rank(data)[rows])
     table.cols["tip place"], table.cols["latest"] = tip_place[table.first], latest
     return table
 

@@ -306,7 +306,32 @@ def _contains(data: Strikes, column: str, text: str) -> np.ndarray:
 
 
 def mask(data: Strikes, sel: Selection) -> np.ndarray:
-    """Boolean mask over ``data.strikes`` for a selection."""
+    """Boolean mask over ``data.strikes`` for a selection (read-only: see `mask_and_rows`)."""
+    return mask_and_rows(data, sel)[0]
+
+
+def mask_and_rows(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray]:
+    """The mask of ``sel`` and the positions it keeps, both read-only. One rerun of the page asks
+    for them in the summary, place totals, series, slices and tooltips, so the last few
+    selections' are kept on ``data`` (`KEPT_SELECTIONS`; the slice size does not change them)."""
+    try:
+        key = replace(sel, slice="day")
+        hash(key)
+    except TypeError:            # lists instead of tuples: not kept
+        return _selected(data, sel)
+    kept = data._derived.get(("selections",), {})      # replaced, never changed: threads share it
+    found = kept.get(key)
+    if found is None:
+        found = _selected(data, sel)
+        data._derived[("selections",)] = {**dict(list(kept.items())[max(0, len(kept) + 1 - KEPT_SELECTIONS):]), key: found}
+    return found
+
+
+#: How many selections' masks `mask_and_rows` keeps (at most 9 MB each at 1M strikes).
+KEPT_SELECTIONS = 2
+
+
+def _selected(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray]:
     keep = np.ones(len(data.strikes), dtype=bool)
     if sel.date_from:
         keep &= data.dates >= np.datetime64(sel.date_from)
@@ -318,7 +343,9 @@ def mask(data: Strikes, sel: Selection) -> np.ndarray:
             keep &= _choice(data, f.column, value)
         elif f.kind == "contains" and value:
             keep &= _contains(data, f.column, value)
-    return keep
+    rows = np.flatnonzero(keep)
+    keep.flags.writeable = rows.flags.writeable = False
+    return keep, rows
 
 
 def _sums(data: Strikes, column: str, rows: np.ndarray, codes: np.ndarray, n: int):
@@ -358,8 +385,7 @@ SUMMARY_FIGURES = ("launched", "intercepted", "lost")
 def summary_parts_by_rows(data: Strikes, sel: Selection) -> dict:
     """What `summary_dict` reads, from the selected strikes themselves: per figure the sums per
     weapon code and whether stated; killed / injured totals; counts; countries present."""
-    keep = mask(data, sel)
-    rows = np.flatnonzero(keep)
+    keep, rows = mask_and_rows(data, sel)
     weapon_codes, weapons = data.codes("weapon")
     weapon = weapon_codes[rows]
     parts: dict = {"sums": {f: _sums(data, f"{f}_count", rows, weapon, len(weapons)) for f in SUMMARY_FIGURES}}

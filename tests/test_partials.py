@@ -167,3 +167,15 @@ def test_a_fractional_figure_leaves_every_selection_to_the_row_path(data):
     assert partials.cells(fractional, Selection()) is None
     assert query.summary(fractional) == query.summary_dict(fractional, Selection(),
                                                            query.summary_parts_by_rows(fractional, Selection()))
+
+
+@pytest.mark.parametrize("sel", WHOLE_PERIOD[:4] + ROW_PATH)
+def test_a_kept_mask_is_the_selections_own_and_read_only(data, sel):
+    for other in (sel, Selection(place="kyiv"), query.with_slice(sel, slice="month"), sel):
+        keep, rows = query.mask_and_rows(data, other)
+        fresh, _ = query._selected(data, other)
+        assert keep.tolist() == fresh.tolist() and rows.tolist() == np.flatnonzero(fresh).tolist()
+    with pytest.raises(ValueError):
+        keep[:1] = True
+    listed = Selection(weapon=list(sel.weapon), date_from=sel.date_from)     # a list: not hashable, not kept
+    assert query.mask(data, listed).tolist() == query.mask(data, query.with_slice(listed, weapon=tuple(sel.weapon))).tolist()
