@@ -12,7 +12,8 @@ What is measured (all times are medians over the iterations, in milliseconds):
     JSON records; ``layer_payload`` in the output says which). The circles are bounded as on the
     page (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``). ``filter_ms_by_kind``: median per kind.
 ``partials_ms`` / ``partials_mb``
-    Building the partial sums after the load (as the page's ``load``), and the memory they hold.
+    Building the partial sums after the load (as the page's ``load``), and the memory they hold
+    (with the year and month tables of ``dashboard/ranges.py`` where it exists).
 ``summary_ms``
     ``query.summary`` alone.
 ``naive_filter_ms`` / ``naive_summary_ms``
@@ -36,7 +37,9 @@ What is measured (all times are medians over the iterations, in milliseconds):
     A fixed CPU workload (sort 1e6 floats + a Python loop), to compare runs on a noisy machine.
 
 Selections vary like a reader's: all dates, a day, a week, a month, a weapon class, a country,
-a claimant side, a place search, and combinations; the time slice varies too.
+a claimant side, a place search, and combinations; long date ranges (a calendar quarter or year,
+"since" a day with an open end, any 45 to 700 days, a year and a weapon class); the time slice
+varies too.
 
 Usage::
 
@@ -67,6 +70,11 @@ sys.path.insert(0, str(ROOT))
 from dashboard import aggregate, partials, query  # noqa: E402
 from dashboard.query import Selection, Strikes  # noqa: E402
 from dashboard.store import Store  # noqa: E402
+
+try:                    # absent before round 4: the same benchmark measures the code before it
+    from dashboard import ranges  # noqa: E402
+except ImportError:
+    ranges = None
 
 STORES = HERE / "stores"
 #: Text columns of the tooltip's representative strike (as `views/data.TIP_COLUMNS`).
@@ -139,7 +147,8 @@ class Page:
         t = time.perf_counter()
         found = partials.of(data) if precompute else None    # the naive page has no cache
         self.partials_ms = ms(time.perf_counter() - t)
-        self.partials_mb = round(found.nbytes() / 2**20, 2) if found is not None else None
+        held = found.nbytes() + (ranges.nbytes(data) if ranges else 0) if found is not None else None
+        self.partials_mb = round(held / 2**20, 2) if held is not None else None
 
     @property
     def kind(self) -> str:
@@ -248,7 +257,7 @@ def selections(data: Strikes, n: int, seed: int = 0) -> list[tuple[str, Selectio
     days = np.sort(np.unique(data.dates[~np.isnat(data.dates)]))
     places = s["place"].dropna().value_counts().index[:200].tolist() or ["Kyiv"]
     kinds = ["day", "week", "month", "weapon", "country", "place", "claimant", "day+weapon",
-             "month+country", "week+place", "all"]
+             "month+country", "week+place", "all", "quarter", "year", "since", "range", "year+weapon"]
     out = []
     for i in range(n):
         kind = kinds[i % len(kinds)]
@@ -259,6 +268,16 @@ def selections(data: Strikes, n: int, seed: int = 0) -> list[tuple[str, Selectio
             if part in span and start:
                 sel = query.with_slice(sel, date_from=start, date_to=start + dt.timedelta(days=span[part]),
                                        slice="day")
+            elif part in ("quarter", "year") and start:      # calendar quarters and years
+                first = start.replace(month=1 if part == "year" else start.month - (start.month - 1) % 3, day=1)
+                months = 12 if part == "year" else 3
+                after = first.replace(year=first.year + (first.month + months - 1) // 12,
+                                      month=(first.month + months - 1) % 12 + 1)
+                sel = query.with_slice(sel, date_from=first, date_to=after - dt.timedelta(days=1))
+            elif part == "since" and start:                 # an open end
+                sel = query.with_slice(sel, date_from=start)
+            elif part == "range" and start:                 # any days, 45 to 700 of them
+                sel = query.with_slice(sel, date_from=start, date_to=start + dt.timedelta(days=int(rng.integers(45, 700))))
             elif part == "weapon":
                 sel = query.with_slice(sel, weapon=(str(rng.choice(["drone", "cruise_missile", "ballistic_missile",
                                                                     "glide_bomb"])),))
@@ -387,7 +406,7 @@ def main(argv=None) -> int:
     ap.add_argument("--store", help="measure this store instead of bench/stores/events_<N>_s<seed>.sqlite")
     ap.add_argument("--fresh", action="store_true", help="regenerate the store even if it exists")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--iterations", type=int, default=33, help="filter changes measured")
+    ap.add_argument("--iterations", type=int, default=48, help="filter changes measured (3 per kind)")
     ap.add_argument("--naive-iterations", type=int, default=5, help="naive changes measured")
     ap.add_argument("--load-repeats", type=int, default=3, help="loads measured")
     args = ap.parse_args(argv)
