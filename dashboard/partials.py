@@ -131,7 +131,8 @@ def build(data: Strikes, subset: np.ndarray | None = None, period: np.ndarray | 
     pairs["places"] = _pairs(cell_of[rows], place_codes[rows])
     report_codes, _ = data.codes("report_id", table="claims")
     owner = cell_of[data.claim_strike]
-    pairs["reports"] = _pairs(owner[owner >= 0], report_codes[owner >= 0])
+    claimed = owner >= 0
+    pairs["reports"] = _pairs(owner[claimed], report_codes[claimed])
     places, pairs["claimants"] = _place_entries(data, cell_of, rows)
     by_place = (np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))    # only the whole table's
     if subset is None and period is None:

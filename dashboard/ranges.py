@@ -142,7 +142,9 @@ def _claimants(sources, picked, order) -> tuple[np.ndarray, np.ndarray]:
         new = np.full(len(t.first), -1, dtype=np.int64)
         new[e] = position[start + np.arange(len(e))]
         owner, code = p.pairs["claimants"]
-        owners.append(new[owner][new[owner] >= 0])
-        codes.append(code[new[owner] >= 0])
+        owner = new[owner]
+        kept = owner >= 0
+        owners.append(owner[kept])
+        codes.append(code[kept])
         start += len(e)
     return np.concatenate(owners).astype(np.int32), np.concatenate(codes).astype(np.int32)
