@@ -94,8 +94,9 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
 
     Columns: place, country, admin1, geo_precision, lat, lon, weapon (dominant class),
     weapons (all classes, comma-separated), the figures (sums of contributions, NA if none
-    stated), strikes, reports, first_date, last_date, claimants. Whole-period selections sum
-    the precomputed `partials` (same result); the others pass over the selected strikes.
+    stated), strikes, reports, first_date, last_date, claimants. Whole-period selections and
+    date ranges holding a whole month sum the precomputed `partials` (same result); the
+    others pass over the selected strikes.
     """
     from . import partials      # builds on this module
     fast = partials.place_totals(data, sel, precisions, by_weapon)
@@ -193,7 +194,8 @@ def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 def series(data: Strikes, sel: Selection) -> pd.DataFrame:
     """Launched and intercepted per slice and weapon class (long form, for Altair).
-    Whole-period selections sum the precomputed `partials` (same result)."""
+    Whole-period selections and date ranges holding a whole month sum the precomputed
+    `partials` (same result)."""
     from . import partials      # builds on this module
     fast = partials.series(data, sel)
     return fast if fast is not None else series_by_rows(data, sel)

@@ -1,4 +1,5 @@
-"""Partial sums per cell, built once per loaded store, for whole-period selections.
+"""Partial sums per cell, built once per loaded store, for whole-period selections and (with
+`ranges`) date ranges.
 
 A cell is one (weapon class, country, claimant side). A selection that filters on nothing
 else (no dates, no place search, no source) is a union of cells, so its summary, place totals,
@@ -7,7 +8,8 @@ every strike: at 1M events the default view and any weapon, country or side choi
 dates. The answers equal the row path's (tests/test_partials.py compares them): entries keep
 their first strike row, so "first" values and orders come out the same, and sums are of whole
 numbers (as reports state figures), exact in any order. A store with a fractional figure gets
-no partials: every selection then takes the row path.
+no partials: every selection then takes the row path. A date range is a union of cells of
+`ranges`' year and month tables plus its end days (`cells` hands it over).
 """
 from __future__ import annotations
 

@@ -319,7 +319,8 @@ def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
 
 def summary(data: Strikes, sel: Selection = Selection()) -> dict:
     """Totals for a selection; a figure that no report in it states is None, never 0.
-    Whole-period selections sum the precomputed `partials` (same result)."""
+    Whole-period selections and date ranges holding a whole month sum the precomputed
+    `partials` (same result)."""
     from .partials import summary_parts     # partials builds on this module
     parts = summary_parts(data, sel)
     return summary_dict(data, sel, parts if parts is not None else summary_parts_by_rows(data, sel))
