@@ -113,7 +113,7 @@ def build(data: Strikes, subset: np.ndarray | None = None, period: np.ndarray | 
         key = key * (len(values) + 1) + (codes[every] + 1)
     if period is not None:
         key = key * (int(period.max()) + 2) + (period[every] + 1)
-    number, cells = _entries(key, every, np.zeros(n, dtype=np.int32))
+    number, cells = _entries(key, every, np.broadcast_to(np.int32(0), (n,)))     # no n-sized copy
     cell_of = np.full(n, -1, dtype=np.int32)
     cell_of[every] = number
     m = len(cells.first)
@@ -182,7 +182,7 @@ def _place_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray):
 def _date_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray) -> Entries:
     """Per (cell, date) of the dated strikes ``rows``: launched and intercepted sums (series, slices)."""
     date_code, _ = data.codes("date")
-    number, table = _entries(cell_of[rows].astype(np.int64) * (int(date_code.max()) + 2) + date_code[rows] + 1,
+    number, table = _entries(cell_of[rows].astype(np.int64) * (len(data.codes("date")[1]) + 1) + date_code[rows] + 1,
                              rows, cell_of)
     m = len(table.first)
     table.cols["date"] = date_code[table.first]
@@ -196,7 +196,8 @@ def _date_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray) -> Entri
 def _tip_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray) -> Entries:
     """Per (cell, tip place) of the drawable strikes ``rows``: the latest one's place in `date_order`."""
     tip_place = agg.tip_places(data)
-    number, table = _entries(cell_of[rows].astype(np.int64) * (int(tip_place.max()) + 1) + tip_place[rows],
+    size = data.derived(("tip places", "size"), lambda: int(tip_place.max()) + 1)
+    number, table = _entries(cell_of[rows].astype(np.int64) * size + tip_place[rows],
                              rows, cell_of)
     latest = np.full(len(table.first), -1, dtype=np.int64)
     np.maximum.at(latest, number, agg.date_rank(data)[rows])

@@ -1,13 +1,14 @@
-"""Partial sums for date ranges: whole years and whole months, plus the days at either end.
+"""Partial sums for date ranges: whole years and months, plus the days at either end.
 
 A date range is what reporters ask most ("what happened between these two dates"), and a long
 one selects most strikes, so passing over its rows costs what the whole period used to. Built
 with the whole-period partials (`partials.of`), two more tables have cells that also fix the
-strike's year or month. A range is then the whole years it covers, the whole months left, and
-the days at its ends that fill no month: those few strikes get tables of their own, built on the
-spot (`partials.build` of a subset). The three are merged into one `partials.Partials` with its
-entries in first-row order, so every answer of `partials` works on it unchanged and equals the
-row path (tests/test_ranges.py). A range that holds no whole month takes the row path.
+strike's year or month (`LEVELS`). A range is then the whole years it covers, the whole months
+left, and the days at its ends that fill no month: those few strikes get
+tables of their own, built on the spot (`partials.build` of a subset). All are merged into one
+`partials.Partials` with its entries in first-row order, so every answer of `partials` works
+on it unchanged and equals the row path (tests/test_ranges.py). A range that holds no whole
+month takes the row path.
 """
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from . import query
 from .query import Selection, Strikes
 
 KEY = ("partials", "periods")
+#: Months per period of the tables `periods` builds: years, then months. A range takes its whole
+#: years from the first and the whole months left from the second. (Quarters, (12, 3, 1), were
+#: tried at 1M: 115k more entries, +31 MB, no faster: a place shows up in most months of a quarter.)
+LEVELS = (12, 1)
 #: Selections whose merged tables are kept (one rerun of the page asks for them ~6 times).
 KEPT = 2
 
@@ -30,7 +35,7 @@ def _months(data: Strikes) -> np.ndarray:
 
 
 def periods(data: Strikes, base) -> tuple | None:
-    """(first month, the year table, the month table), built once with the partials ``base``."""
+    """(first month, a table per `LEVELS`), built once with the partials ``base``."""
     def make():
         if base is None or not len(data.strikes) or np.isnat(data.dates).all():
             return None
@@ -38,9 +43,7 @@ def periods(data: Strikes, base) -> tuple | None:
         undated = np.isnat(data.dates)
         month = _months(data)
         first = int(month[~undated].min())
-        code = np.where(undated, -1, month - first)
-        year = np.where(undated, -1, (month // 12) - first // 12)
-        tables = build(data, period=year), build(data, period=code)
+        tables = tuple(build(data, period=np.where(undated, -1, month // size - first // size)) for size in LEVELS)
         for table in tables:
             table.cell_of = table.cell_of[:0]       # 4 MB each, not read again
         return (first, *tables)
@@ -48,7 +51,7 @@ def periods(data: Strikes, base) -> tuple | None:
 
 
 def nbytes(data: Strikes) -> int:
-    """Memory the year and month tables hold (0: not built)."""
+    """Memory the period tables hold (0: not built)."""
     found = data._derived.get(KEY)
     return 0 if found is None else sum(p.nbytes() for p in found[1:])
 
@@ -57,36 +60,39 @@ def _month(day: dt.date) -> int:
     return (day.year - 1970) * 12 + day.month - 1
 
 
-def _whole(sel: Selection) -> tuple[float, float, float, float]:
-    """The first and last whole month and year (from 1970) inside the range of ``sel``."""
+def _whole(sel: Selection) -> list[tuple[float, float]]:
+    """Per `LEVELS`, the first and last whole period (counted from 1970) inside ``sel``'s range."""
     a, b = sel.date_from, sel.date_to
-    lo_m = -np.inf if a is None else _month(a) + (a.day != 1)
-    hi_m = np.inf if b is None else _month(b) - ((b + dt.timedelta(days=1)).day != 1)
-    lo_y = -np.inf if a is None else a.year - 1970 + ((a.month, a.day) != (1, 1))
-    hi_y = np.inf if b is None else b.year - 1970 - ((b.month, b.day) != (12, 31))
-    return lo_m, hi_m, lo_y, hi_y
+    lo = -np.inf if a is None else _month(a) + (a.day != 1)                       # whole months
+    hi = np.inf if b is None else _month(b) - ((b + dt.timedelta(days=1)).day != 1)
+    return [(lo if np.isinf(lo) else -(-lo // size), hi if np.isinf(hi) else (hi + 1) // size - 1)
+            for size in LEVELS]
 
 
 def cells(data: Strikes, sel: Selection, hit_of):
     """What `partials.cells` gives for a date range: one merged `Partials` and its hit cells
-    (None: no whole month in the range, or no year and month tables)."""
+    (None: no whole month in the range, or no period tables)."""
     found = data._derived.get(KEY)
-    if found is None or found[1] is None:
+    if found is None:
         return None
-    first, years, months = found
-    lo_m, hi_m, lo_y, hi_y = _whole(sel)
+    first, tables = found[0], found[1:]
+    whole = _whole(sel)
+    lo_m, hi_m = whole[-1]
     if lo_m > hi_m:
         return None
     key = replace(sel, slice="day")
     kept = data._derived.get(("ranges",), {})       # replaced, never changed: threads share it
     if key in kept:
         return kept[key]
-    year = years.cell_codes["period"] + first // 12
-    month = months.cell_codes["period"] + first
-    in_years = lambda y: (y >= lo_y) & (y <= hi_y)      # noqa: E731
-    sources = [(years, hit_of(years) & (years.cell_codes["period"] >= 0) & in_years(year)),
-               (months, hit_of(months) & (months.cell_codes["period"] >= 0) & (month >= lo_m) & (month <= hi_m)
-                & ~in_years(month // 12))]
+    sources = []
+    for i, (size, table) in enumerate(zip(LEVELS, tables)):
+        code = table.cell_codes["period"]
+        period = code + first // size
+        hit = hit_of(table) & (code >= 0) & (period >= whole[i][0]) & (period <= whole[i][1])
+        for coarse, (lo, hi) in zip(LEVELS[:i], whole[:i]):      # not inside a coarser whole period
+            hit &= ~((period * size // coarse >= lo) & (period * size // coarse <= hi))
+        if hit.any() or (i == len(LEVELS) - 1 and not sources):
+            sources.append((table, hit))
     rows = query.mask_and_rows(data, sel)[1]
     day, edge = data.dates[rows], np.zeros(len(rows), dtype=bool)      # days outside the whole months
     if np.isfinite(lo_m):
@@ -118,12 +124,13 @@ def merge(sources: list, by_place) -> tuple:
     for name in ("places", "dates", "tips"):
         picked = [(getattr(p, name), np.flatnonzero(h[getattr(p, name).cell])) for p, h in sources]
         first = cat([t.first[e] for t, e in picked])
-        order = np.argsort(first, kind="stable")
-        tables[name] = Entries(cell=cat([t.cell[e] + o for (t, e), o in zip(picked, offset)])[order],
-                               first=first[order],
-                               cols={k: cat([t.cols[k][e] for t, e in picked])[order] for k in picked[0][0].cols})
+        position = np.empty(len(first), dtype=np.int64)         # where each picked entry goes
+        position[np.argsort(first, kind="stable")] = np.arange(len(first))
+        put = _putter(picked, position)
+        tables[name] = Entries(cell=put(lambda t: t.cell, offset), first=put(lambda t: t.first),
+                               cols={k: put(lambda t, k=k: t.cols[k]) for k in picked[0][0].cols})
         if name == "places":
-            claimants = _claimants(sources, picked, order)
+            claimants = _claimants(sources, picked, position)
     pairs = {}
     for name in ("places", "reports"):         # only the hit cells' pairs: summaries read no others
         kept = [(p.pairs[name][0], p.pairs[name][1], h[p.pairs[name][0]]) for p, h in sources]
@@ -133,10 +140,22 @@ def merge(sources: list, by_place) -> tuple:
                     places=tables["places"], dates=tables["dates"], tips=tables["tips"], pairs=pairs), hit
 
 
-def _claimants(sources, picked, order) -> tuple[np.ndarray, np.ndarray]:
+def _putter(picked, position):
+    """A function writing a column of each source's picked entries to their merged places: one
+    gather and one scatter per source (no concatenated copy to reorder)."""
+    starts = np.cumsum([0] + [len(e) for _, e in picked])
+
+    def put(column, shift=None):
+        arrays = [column(t) for t, _ in picked]
+        out = np.empty(len(position), dtype=np.result_type(*arrays))
+        for i, ((_, e), array) in enumerate(zip(picked, arrays)):
+            out[position[starts[i]:starts[i + 1]]] = array[e] if shift is None else array[e] + shift[i]
+        return out
+    return put
+
+
+def _claimants(sources, picked, position) -> tuple[np.ndarray, np.ndarray]:
     """The (place entry, claimant) pairs renumbered to the merged, sorted place entries."""
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
     owners, codes, start = [], [], 0
     for (p, _), (t, e) in zip(sources, picked):
         new = np.full(len(t.first), -1, dtype=np.int64)

@@ -1,6 +1,6 @@
-"""Date ranges answered from the year and month partials (plus the days at their ends) equal the
-row path, at range edges (first and last days of months and years, open ends) and with undated
-strikes in the store."""
+"""Date ranges answered from the year and month partials (plus the days at their ends)
+equal the row path, at range edges (first and last days of months and years, open ends) and with
+undated strikes in the store."""
 import calendar
 import datetime as dt
 import random
@@ -65,6 +65,8 @@ WHOLE_MONTHS = [
     R(date_to=D(2024, 6, 30), weapon=("cruise_missile", "ballistic_missile", "missile"), claimant=("UA",)),
     R(date_from=D(2023, 4, 1), date_to=D(2024, 9, 15), country=("PL",)),
     R(date_from=D(2022, 11, 15), date_to=D(2025, 2, 15), weapon=("glide_bomb",), country=("RU", "UA")),
+    R(date_from=D(2023, 4, 1), date_to=D(2023, 9, 30)), R(date_from=D(2022, 10, 1), date_to=D(2024, 8, 31), slice="month"),
+    R(date_from=D(2023, 2, 10), date_to=D(2024, 10, 20), claimant=("UA",)), R(date_from=D(2024, 7, 1)),
 ]
 #: Ranges without one: the row path, as before.
 NO_WHOLE_MONTH = [
