@@ -81,6 +81,10 @@ def cells(data: Strikes, sel: Selection, hit_of):
     if lo_m > hi_m:
         return None
     key = replace(sel, slice="day")
+    try:
+        hash(key)
+    except TypeError:           # lists instead of tuples: merged, not kept
+        key = None
     kept = data._derived.get(("ranges",), {})       # replaced, never changed: threads share it
     if key in kept:
         return kept[key]
@@ -105,7 +109,8 @@ def cells(data: Strikes, sel: Selection, hit_of):
         edge = build(data, subset=edges)
         sources.append((edge, hit_of(edge)))
     merged = merge(sources, data._derived[("partials",)].by_place)
-    data._derived[("ranges",)] = {**dict(list(kept.items())[max(0, len(kept) + 1 - KEPT):]), key: merged}
+    if key is not None:
+        data._derived[("ranges",)] = {**dict(list(kept.items())[max(0, len(kept) + 1 - KEPT):]), key: merged}
     return merged
 
 

@@ -130,3 +130,11 @@ def test_near_ties_across_an_edge_day_and_a_whole_month(tmp_path, weights):
     sel = R(date_to=D(2024, 2, 29))
     assert partials.cells(data, sel) is not None
     assert_frame_equal(aggregate.place_totals(data, sel), aggregate.place_totals_by_rows(data, sel))
+
+
+def test_a_range_with_lists_for_choices_is_answered_and_not_kept(data):
+    listed = R(date_from=D(2023, 1, 2), weapon=["drone", "glide_bomb"], claimant=["UA"])
+    same = R(date_from=D(2023, 1, 2), weapon=("drone", "glide_bomb"), claimant=("UA",))
+    assert query.summary(data, listed) == query.summary(data, same)
+    assert_frame_equal(aggregate.place_totals(data, listed), aggregate.place_totals_by_rows(data, same))
+    assert_frame_equal(aggregate.series(data, listed), aggregate.series_by_rows(data, same))
