@@ -138,3 +138,24 @@ def test_a_range_with_lists_for_choices_is_answered_and_not_kept(data):
     assert query.summary(data, listed) == query.summary(data, same)
     assert_frame_equal(aggregate.place_totals(data, listed), aggregate.place_totals_by_rows(data, same))
     assert_frame_equal(aggregate.series(data, listed), aggregate.series_by_rows(data, same))
+
+
+def test_a_store_without_dates_has_no_period_tables(tmp_path):
+    with Store(tmp_path / "s.sqlite") as store:
+        report = make_report("Undated.")
+        store.ingest([(report, [make_event(report, j, **dict(PLACES[j % 3], weapon="drone", launched=j, date=None))
+                                for j in range(4)])])
+        data = Strikes.from_store(store)
+    assert partials.of(data) is not None and data._derived.get(ranges.KEY) is None
+    sel = R(date_from=D(2023, 1, 1))
+    assert partials.cells(data, sel) is None
+    assert query.summary(data, sel) == query.summary_dict(data, sel, query.summary_parts_by_rows(data, sel))
+    assert query.summary(data, sel)["events"] == 0
+
+
+def test_a_fractional_figure_leaves_ranges_to_the_row_path(data):
+    claims = data.full_claims(data.claims)
+    claims["launched"] = claims["launched"].astype("Float64").fillna(0.5)
+    fractional = Strikes.from_claims(claims)
+    assert partials.of(fractional) is None and fractional._derived.get(ranges.KEY) is None
+    assert partials.cells(fractional, WHOLE_MONTHS[0]) is None
