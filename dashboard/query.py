@@ -261,10 +261,8 @@ def mask_and_rows(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray
     """The mask of ``sel`` and the positions it keeps, both read-only. One rerun of the page asks
     for them in the summary, place totals, series, slices and tooltips, so the last few
     selections' are kept on ``data`` (`KEPT_SELECTIONS`; the slice size does not change them)."""
-    try:
-        key = replace(sel, slice="day")
-        hash(key)
-    except TypeError:            # lists instead of tuples: not kept
+    key = selection_key(sel)
+    if key is None:
         return _selected(data, sel)
     kept = data._derived.get(("selections",), {})      # replaced, never changed: threads share it
     found = kept.get(key)
@@ -272,6 +270,18 @@ def mask_and_rows(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray
         found = _selected(data, sel)
         data._derived[("selections",)] = {**dict(list(kept.items())[max(0, len(kept) + 1 - KEPT_SELECTIONS):]), key: found}
     return found
+
+
+def selection_key(sel: Selection) -> Selection | None:
+    """``sel`` as a key for kept results: the slice size left out (no filter reads it), lists
+    made tuples; None if it still cannot be hashed."""
+    try:
+        key = replace(sel, slice="day", **{f: tuple(getattr(sel, f)) for f in ("weapon", "country", "claimant", "source")
+                                           if isinstance(getattr(sel, f), list)})
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 #: How many selections' masks `mask_and_rows` keeps (at most 9 MB each at 1M strikes).

@@ -13,7 +13,6 @@ month takes the row path.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import numpy as np
 
@@ -80,11 +79,7 @@ def cells(data: Strikes, sel: Selection, hit_of):
     lo_m, hi_m = whole[-1]
     if lo_m > hi_m:
         return None
-    key = replace(sel, slice="day")
-    try:
-        hash(key)
-    except TypeError:           # lists instead of tuples: merged, not kept
-        key = None
+    key = query.selection_key(sel)
     kept = data._derived.get(("ranges",), {})       # replaced, never changed: threads share it
     if key in kept:
         return kept[key]

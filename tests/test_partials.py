@@ -182,5 +182,11 @@ def test_a_kept_mask_is_the_selections_own_and_read_only(data, sel):
         assert keep.tolist() == fresh.tolist() and rows.tolist() == np.flatnonzero(fresh).tolist()
     with pytest.raises(ValueError):
         keep[:1] = True
-    listed = Selection(weapon=list(sel.weapon), date_from=sel.date_from)     # a list: not hashable, not kept
+    listed = Selection(weapon=list(sel.weapon), date_from=sel.date_from)     # a list: kept as a tuple
     assert query.mask(data, listed).tolist() == query.mask(data, query.with_slice(listed, weapon=tuple(sel.weapon))).tolist()
+
+
+def test_a_selection_with_lists_is_kept_under_its_tuple_key():
+    listed = Selection(weapon=["drone"], claimant=["UA", "RU"], slice="month")
+    assert query.selection_key(listed) == Selection(weapon=("drone",), claimant=("UA", "RU"))
+    assert query.selection_key(Selection(source=[["nested"]])) is None

@@ -132,7 +132,7 @@ def test_near_ties_across_an_edge_day_and_a_whole_month(tmp_path, weights):
     assert_frame_equal(aggregate.place_totals(data, sel), aggregate.place_totals_by_rows(data, sel))
 
 
-def test_a_range_with_lists_for_choices_is_answered_and_not_kept(data):
+def test_a_range_with_lists_for_choices_is_answered_as_with_tuples(data):
     listed = R(date_from=D(2023, 1, 2), weapon=["drone", "glide_bomb"], claimant=["UA"])
     same = R(date_from=D(2023, 1, 2), weapon=("drone", "glide_bomb"), claimant=("UA",))
     assert query.summary(data, listed) == query.summary(data, same)
