@@ -12,7 +12,8 @@ What is measured (all times are medians over the iterations, in milliseconds):
     JSON records; ``layer_payload`` in the output says which). The circles are bounded as on the
     page (``maps.MAX_CIRCLES``, ``maps.CIRCLE_BYTES``). ``filter_ms_by_kind``: median per kind.
 ``partials_ms`` / ``partials_mb``
-    Building the partial sums after the load (as the page's ``load``), and the memory they hold.
+    Building the partial sums after the load (as the page's ``load``), and the memory they hold
+    (with the year and month tables of ``dashboard/ranges.py`` where it exists).
 ``summary_ms``
     ``query.summary`` alone.
 ``naive_filter_ms`` / ``naive_summary_ms``
@@ -36,7 +37,9 @@ What is measured (all times are medians over the iterations, in milliseconds):
     A fixed CPU workload (sort 1e6 floats + a Python loop), to compare runs on a noisy machine.
 
 Selections vary like a reader's: all dates, a day, a week, a month, a weapon class, a country,
-a claimant side, a place search, and combinations; the time slice varies too.
+a claimant side, a place search, and combinations; long date ranges (a calendar quarter or year,
+"since" a day with an open end, any 45 to 700 days, a year and a weapon class); the time slice
+varies too.
 
 Usage::
 
@@ -63,10 +66,19 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+if str(HERE) not in sys.path:      # kinds.py beside this file, however run.py is imported
+    sys.path.insert(1, str(HERE))
 
 from dashboard import aggregate, partials, query  # noqa: E402
 from dashboard.query import Selection, Strikes  # noqa: E402
 from dashboard.store import Store  # noqa: E402
+
+from kinds import selections  # noqa: E402,F401 (the reader's clicks; run.selections for the tests)
+
+try:                    # absent before round 4: the same benchmark measures the code before it
+    from dashboard import ranges  # noqa: E402
+except ImportError:
+    ranges = None
 
 STORES = HERE / "stores"
 #: Text columns of the tooltip's representative strike (as `views/data.TIP_COLUMNS`).
@@ -139,7 +151,8 @@ class Page:
         t = time.perf_counter()
         found = partials.of(data) if precompute else None    # the naive page has no cache
         self.partials_ms = ms(time.perf_counter() - t)
-        self.partials_mb = round(found.nbytes() / 2**20, 2) if found is not None else None
+        held = found.nbytes() + (ranges.nbytes(data) if ranges else 0) if found is not None else None
+        self.partials_mb = round(held / 2**20, 2) if held is not None else None
 
     @property
     def kind(self) -> str:
@@ -238,39 +251,6 @@ def naive_change(store: Store, sel: Selection) -> int:
 def naive_summary(store: Store, sel: Selection) -> dict:
     data, rest = naive_strikes(store, sel)
     return query.summary(data, rest)
-
-
-# -- selections -----------------------------------------------------------------------------
-def selections(data: Strikes, n: int, seed: int = 0) -> list[tuple[str, Selection]]:
-    """``n`` (kind, Selection) pairs that vary like a reader's clicks."""
-    rng = np.random.default_rng(seed)
-    s = data.strikes
-    days = np.sort(np.unique(data.dates[~np.isnat(data.dates)]))
-    places = s["place"].dropna().value_counts().index[:200].tolist() or ["Kyiv"]
-    kinds = ["day", "week", "month", "weapon", "country", "place", "claimant", "day+weapon",
-             "month+country", "week+place", "all"]
-    out = []
-    for i in range(n):
-        kind = kinds[i % len(kinds)]
-        start = dt.date.fromisoformat(str(days[rng.integers(len(days))])[:10]) if len(days) else None
-        span = {"day": 0, "week": 6, "month": 30}
-        sel = Selection(slice=["day", "week", "month"][int(rng.integers(3))])
-        for part in kind.split("+"):
-            if part in span and start:
-                sel = query.with_slice(sel, date_from=start, date_to=start + dt.timedelta(days=span[part]),
-                                       slice="day")
-            elif part == "weapon":
-                sel = query.with_slice(sel, weapon=(str(rng.choice(["drone", "cruise_missile", "ballistic_missile",
-                                                                    "glide_bomb"])),))
-            elif part == "country":
-                sel = query.with_slice(sel, country=(str(rng.choice(["UA", "RU"])),))
-            elif part == "claimant":
-                sel = query.with_slice(sel, claimant=(str(rng.choice(["UA", "RU"])),))
-            elif part == "place":
-                name = str(places[int(rng.integers(len(places)))])
-                sel = query.with_slice(sel, place=name[: max(4, len(name) - 2)].lower())
-        out.append((kind, sel))
-    return out
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -387,7 +367,7 @@ def main(argv=None) -> int:
     ap.add_argument("--store", help="measure this store instead of bench/stores/events_<N>_s<seed>.sqlite")
     ap.add_argument("--fresh", action="store_true", help="regenerate the store even if it exists")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--iterations", type=int, default=33, help="filter changes measured")
+    ap.add_argument("--iterations", type=int, default=48, help="filter changes measured (3 per kind)")
     ap.add_argument("--naive-iterations", type=int, default=5, help="naive changes measured")
     ap.add_argument("--load-repeats", type=int, default=3, help="loads measured")
     args = ap.parse_args(argv)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .events import FIGURES
 from .grouping import _as_agg_result, _dominant_rows, _first_valid, _joined, _renumber, _take
-from .query import Selection, Strikes, _choice, mask
+from .query import Selection, Strikes, _choice, mask, mask_and_rows
 
 #: Places drawn as points; the rest (country totals, macro-regions, seas) are listed, not drawn.
 POINT_PRECISIONS = ("facility", "city", "region")
@@ -42,10 +42,10 @@ def slice_range(start: dt.date, size: str) -> tuple[dt.date, dt.date]:
 
 def _rows(data: Strikes, sel: Selection, *conditions: np.ndarray) -> np.ndarray:
     """Positions of the strikes in the selection that meet every extra condition."""
-    keep = mask(data, sel)
+    rows = mask_and_rows(data, sel)[1]
     for condition in conditions:
-        keep &= condition
-    return np.flatnonzero(keep)
+        rows = rows[condition[rows]]
+    return rows
 
 
 def _dates_in_order(data: Strikes, codes: np.ndarray) -> tuple[np.ndarray, pd.Series]:
@@ -94,8 +94,9 @@ def place_totals(data: Strikes, sel: Selection, precisions=POINT_PRECISIONS,
 
     Columns: place, country, admin1, geo_precision, lat, lon, weapon (dominant class),
     weapons (all classes, comma-separated), the figures (sums of contributions, NA if none
-    stated), strikes, reports, first_date, last_date, claimants. Whole-period selections sum
-    the precomputed `partials` (same result); the others pass over the selected strikes.
+    stated), strikes, reports, first_date, last_date, claimants. Whole-period selections and
+    date ranges holding a whole month sum the precomputed `partials` (same result); the
+    others pass over the selected strikes.
     """
     from . import partials      # builds on this module
     fast = partials.place_totals(data, sel, precisions, by_weapon)
@@ -113,7 +114,8 @@ def place_totals_by_rows(data: Strikes, sel: Selection, precisions=POINT_PRECISI
     """`place_totals` computed from the selected strikes themselves."""
     s = data.strikes
     codes, _ = data.codes("geo_precision")
-    rows = _rows(data, sel, data.flag("primary"), drawn_at(data, precisions)[codes], data.flag("located"))
+    rows = _rows(data, sel, data.derived(("primary located",), lambda: data.flag("primary") & data.flag("located")))
+    rows = rows[drawn_at(data, precisions)[codes[rows]]]
     if not len(rows):
         return pd.DataFrame(columns=PLACE_COLUMNS)
     group, first = _renumber(*place_keys(data, by_weapon, rows))
@@ -192,7 +194,8 @@ def unplaced_totals(data: Strikes, sel: Selection) -> pd.DataFrame:
 
 def series(data: Strikes, sel: Selection) -> pd.DataFrame:
     """Launched and intercepted per slice and weapon class (long form, for Altair).
-    Whole-period selections sum the precomputed `partials` (same result)."""
+    Whole-period selections and date ranges holding a whole month sum the precomputed
+    `partials` (same result)."""
     from . import partials      # builds on this module
     fast = partials.series(data, sel)
     return fast if fast is not None else series_by_rows(data, sel)
@@ -355,7 +358,17 @@ def latest_per_place(data: Strikes, sel: Selection) -> np.ndarray:
     fast = partials.latest_per_place(data, sel)
     if fast is not None:
         return fast
-    order = date_order(data)
-    newest_first = order[(mask(data, sel) & drawable(data))[order]][::-1]
-    _, first = np.unique(tip_places(data)[newest_first], return_index=True)
-    return newest_first[first]
+    rows = _rows(data, sel, drawable(data))
+    latest = np.full(int(tip_places(data).max()) + 1 if len(data.strikes) else 0, -1, dtype=np.int64)
+    np.maximum.at(latest, tip_places(data)[rows], date_rank(data)[rows])    # O(n): no sort
+    return date_order(data)[latest[latest >= 0]]
+
+
+def date_rank(data: Strikes) -> np.ndarray:
+    """Each strike's position in `date_order` (int32 below 2**31 strikes: 4 MB at 1M)."""
+    def make():
+        order = date_order(data)
+        rank = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 else np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+    return data.derived(("date rank",), make)

@@ -17,7 +17,9 @@ Why it looks like this:
 """
 from __future__ import annotations
 
+import copy
 import json
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,7 +135,14 @@ def load_basemap(directory: str | Path = BASEMAP_DIR) -> Basemap:
          "lat": float(f["properties"]["label_lat"])}
         for f in admin0["features"]
         if f["properties"].get("iso_a2") in LABEL_COUNTRIES and f["properties"].get("label_lat") is not None)
+    for shared in (admin0, admin1):      # read-only from here on: their layers' JSON is kept
+        CONSTANT_DATA[id(shared)] = shared
     return Basemap(admin0=admin0, admin1=admin1, labels=labels)
+
+
+#: Layer data that never changes once loaded (the basemap's GeoJSON), by id; held here so an
+#: id is never reused. `CompactDeck.to_json` serialises a layer of such data once.
+CONSTANT_DATA: dict[int, object] = {}
 
 
 #: The part shown by the small multiples (Ukraine and western Russia).
@@ -351,10 +360,37 @@ class CompactDeck(pdk.Deck):
     """
 
     def to_json(self) -> str:
-        from pydeck.bindings.json_tools import default_serialize
+        """The deck's JSON; a layer of `CONSTANT_DATA` (the basemap, ~290 kB, ~9 ms to write)
+        is written once per process and spliced in: the same text, byte for byte."""
+        deck, spliced = copy.copy(self), {}
+        deck.layers = [_placeholder(layer, spliced) for layer in self.layers]
+        text = _dumps(deck)
+        for token, body in spliced.items():
+            text = text.replace(json.dumps(token), body, 1)
+        return text
 
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
-                          ensure_ascii=False)
+
+def _dumps(value) -> str:
+    from pydeck.bindings.json_tools import default_serialize
+
+    return json.dumps(value, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
+_LAYER_JSON: dict[tuple, str] = {}
+
+
+def _placeholder(layer, spliced: dict):
+    """``layer``, or a unique string standing for it when its data is constant (its JSON kept
+    in `_LAYER_JSON`, keyed by the data and the layer's other attributes)."""
+    data = getattr(layer, "_data", None)
+    if CONSTANT_DATA.get(id(data)) is not data or data is None:
+        return layer
+    key = (id(data), _dumps({k: v for k, v in vars(layer).items() if k != "_data"}))
+    if key not in _LAYER_JSON:
+        _LAYER_JSON[key] = _dumps(layer)
+    token = f"@@layer {len(spliced)} {uuid.uuid4().hex}"
+    spliced[token] = _LAYER_JSON[key]
+    return token
 
 
 def build_deck(layers: list[pdk.Layer], *, web_tiles: bool = False) -> pdk.Deck:

@@ -1,4 +1,5 @@
-"""Partial sums per cell, built once per loaded store, for whole-period selections.
+"""Partial sums per cell, built once per loaded store, for whole-period selections and (with
+`ranges`) date ranges.
 
 A cell is one (weapon class, country, claimant side). A selection that filters on nothing
 else (no dates, no place search, no source) is a union of cells, so its summary, place totals,
@@ -7,7 +8,8 @@ every strike: at 1M events the default view and any weapon, country or side choi
 dates. The answers equal the row path's (tests/test_partials.py compares them): entries keep
 their first strike row, so "first" values and orders come out the same, and sums are of whole
 numbers (as reports state figures), exact in any order. A store with a fractional figure gets
-no partials: every selection then takes the row path.
+no partials: every selection then takes the row path. A date range is a union of cells of
+`ranges`' year and month tables plus its end days (`cells` hands it over).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import aggregate as agg
+from . import query, ranges
 from .events import FIGURES
 from .grouping import _dominant_rows, _first_valid, _joined, _renumber
 from .query import FILTERS, SUMMARY_FIGURES, Selection, Strikes
@@ -63,9 +66,12 @@ KEY = ("partials",)
 
 
 def of(data: Strikes) -> Partials | None:
-    """The partial sums of ``data``, built once and cached with it (None: not usable). The page
-    builds them when it loads a store (`views/data.build_loaded`)."""
-    return data.derived(KEY, lambda: build(data))
+    """The partial sums of ``data``, built once and cached with it (None: not usable), and with
+    them the year and month tables of `ranges`. The page builds them when it loads a store
+    (`views/data.build_loaded`)."""
+    base = data.derived(KEY, lambda: build(data))
+    ranges.periods(data, base)
+    return base
 
 
 def built(data: Strikes) -> Partials | None:
@@ -93,38 +99,52 @@ def _whole(values: np.ndarray) -> bool:
     return bool(np.all(values == np.rint(values)) and np.abs(values).sum() < 2.0 ** 52)
 
 
-def build(data: Strikes) -> Partials | None:
-    """Every partial table; None when there are no strikes or a figure is not a whole number."""
+def build(data: Strikes, subset: np.ndarray | None = None, period: np.ndarray | None = None) -> Partials | None:
+    """Every partial table; None when there are no strikes or a figure is not a whole number.
+    ``subset`` (ascending rows): tables of those strikes only (`ranges`: the edge days of a date
+    range); ``period`` (a code per strike, -1: undated): cells also fix it (`ranges`: years, months)."""
     n = len(data.strikes)
-    if not n or not all(_whole(data.figure(f"{f}_count")[0]) for f in FIGURES):
+    if subset is None and (not n or not all(_whole(data.figure(f"{f}_count")[0]) for f in FIGURES)):
         return None
-    key = np.zeros(n, dtype=np.int64)
+    every = np.arange(n) if subset is None else subset
+    key = np.zeros(len(every), dtype=np.int64)
     for column in CELL_COLUMNS:
         codes, values = data.codes(column)
-        key = key * (len(values) + 1) + (codes + 1)
-    cell_of, cells = _entries(key, np.arange(n), np.zeros(n, dtype=np.int32))
-    cell_of = cell_of.astype(np.int32)
+        key = key * (len(values) + 1) + (codes[every] + 1)
+    if period is not None:
+        key = key * (int(period.max()) + 2) + (period[every] + 1)
+    number, cells = _entries(key, every, np.broadcast_to(np.int32(0), (n,)))     # no n-sized copy
+    cell_of = np.full(n, -1, dtype=np.int32)
+    cell_of[every] = number
+    m = len(cells.first)
     cell_codes = {c: data.codes(c)[0][cells.first] for c in CELL_COLUMNS}
-    totals = Entries(cell=np.arange(len(cells.first), dtype=np.int32), first=cells.first, cols={})
+    if period is not None:
+        cell_codes["period"] = period[cells.first]
+    totals = Entries(cell=np.arange(m, dtype=np.int32), first=cells.first, cols={})
     for f in SUMMARY_FIGURES + ("killed", "injured"):
         values, stated = data.figure(f"{f}_count")
-        totals.cols[f] = np.bincount(cell_of, weights=values, minlength=len(cells.first))
-        totals.cols[f"{f} stated"] = np.bincount(cell_of, weights=stated, minlength=len(cells.first))
-    primary, located = data.flag("primary"), data.flag("located")
-    totals.cols["events"] = np.bincount(cell_of[primary], minlength=len(cells.first))
+        totals.cols[f] = np.bincount(number, weights=values[every], minlength=m)
+        totals.cols[f"{f} stated"] = np.bincount(number, weights=stated[every], minlength=m)
+    primary, located = data.flag("primary")[every], data.flag("located")[every]
+    totals.cols["events"] = np.bincount(number[primary], minlength=m)
     pairs = {}
-    rows = np.flatnonzero(primary & located)
+    rows = every[primary & located]
     place_codes, _ = data.codes("place")
     pairs["places"] = _pairs(cell_of[rows], place_codes[rows])
     report_codes, _ = data.codes("report_id", table="claims")
-    pairs["reports"] = _pairs(cell_of[data.claim_strike], report_codes)
+    owner = cell_of[data.claim_strike]
+    claimed = owner >= 0
+    pairs["reports"] = _pairs(owner[claimed], report_codes[claimed])
     places, pairs["claimants"] = _place_entries(data, cell_of, rows)
-    group = agg.place_keys(data, False)[0][rows]
-    order = np.argsort(group, kind="stable")
-    starts = np.searchsorted(group[order], np.arange(int(group.max()) + 2 if len(group) else 1))
-    by_place = (rows[order].astype(np.int32), starts)
+    by_place = (np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64))    # only the whole table's
+    if subset is None and period is None:
+        group = agg.place_keys(data, False)[0][rows]
+        order = np.argsort(group, kind="stable")
+        starts = np.searchsorted(group[order], np.arange(int(group.max()) + 2 if len(group) else 1))
+        by_place = (rows[order].astype(np.int32), starts)
     return Partials(cell_codes=cell_codes, cell_of=cell_of, by_place=by_place, totals=totals, places=places,
-                    dates=_date_entries(data, cell_of), tips=_tip_entries(data, cell_of), pairs=pairs)
+                    dates=_date_entries(data, cell_of, every[data.given("date")[every]]),
+                    tips=_tip_entries(data, cell_of, every[agg.drawable(data)[every]]), pairs=pairs)
 
 
 def _place_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray):
@@ -159,11 +179,10 @@ def _place_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray):
     return table, _pairs(number, claimant[rows])
 
 
-def _date_entries(data: Strikes, cell_of: np.ndarray) -> Entries:
-    """Per (cell, date) of the dated strikes: launched and intercepted sums (series, slices)."""
-    rows = np.flatnonzero(data.given("date"))
+def _date_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray) -> Entries:
+    """Per (cell, date) of the dated strikes ``rows``: launched and intercepted sums (series, slices)."""
     date_code, _ = data.codes("date")
-    number, table = _entries(cell_of[rows].astype(np.int64) * (int(date_code.max()) + 2) + date_code[rows] + 1,
+    number, table = _entries(cell_of[rows].astype(np.int64) * (len(data.codes("date")[1]) + 1) + date_code[rows] + 1,
                              rows, cell_of)
     m = len(table.first)
     table.cols["date"] = date_code[table.first]
@@ -174,34 +193,39 @@ def _date_entries(data: Strikes, cell_of: np.ndarray) -> Entries:
     return table
 
 
-def _tip_entries(data: Strikes, cell_of: np.ndarray) -> Entries:
-    """Per (cell, tip place) of the drawable strikes: the latest one's place in `date_order`."""
-    rows = np.flatnonzero(agg.drawable(data))
+def _tip_entries(data: Strikes, cell_of: np.ndarray, rows: np.ndarray) -> Entries:
+    """Per (cell, tip place) of the drawable strikes ``rows``: the latest one's place in `date_order`."""
     tip_place = agg.tip_places(data)
-    number, table = _entries(cell_of[rows].astype(np.int64) * (int(tip_place.max()) + 1) + tip_place[rows],
+    size = data.derived(("tip places", "size"), lambda: int(tip_place.max()) + 1)
+    number, table = _entries(cell_of[rows].astype(np.int64) * size + tip_place[rows],
                              rows, cell_of)
-    position = np.empty(len(data.strikes), dtype=np.int64)
-    position[agg.date_order(data)] = np.arange(len(data.strikes))
     latest = np.full(len(table.first), -1, dtype=np.int64)
-    np.maximum.at(latest, number, position[rows])
+    np.maximum.at(latest, number, agg.date_rank(data)[rows])
     table.cols["tip place"], table.cols["latest"] = tip_place[table.first], latest
     return table
 
 
 def cells(data: Strikes, sel: Selection) -> tuple[Partials, np.ndarray] | None:
-    """The partials and which cells make up ``sel``; None when ``sel`` is not a union of cells."""
+    """The partials and which of their cells make up ``sel``; None when ``sel`` is not a union of
+    cells (a place search, sources, a date range without a whole month: `ranges.cells`)."""
     values = sel.values()
     asked = [f for f in FILTERS if values[f.param]]
-    if any(f.kind != "choice" or f.column not in CELL_COLUMNS for f in asked):
-        return None            # dates, a place search, sources: not a union of cells
+    if any(f.kind == "contains" or (f.kind == "choice" and f.column not in CELL_COLUMNS) for f in asked):
+        return None
     p = built(data)
     if p is None:
         return None
-    hit = np.ones(len(p.totals.first), dtype=bool)
-    for f in asked:
-        _, uniques = data.codes(f.column)      # as query._choice: a missing value matches nothing
-        hit &= np.append(uniques.isin(list(values[f.param])).to_numpy(dtype=bool), False)[p.cell_codes[f.column]]
-    return p, hit
+
+    def hit_of(table: Partials) -> np.ndarray:
+        hit = np.ones(len(table.totals.first), dtype=bool)
+        for f in asked:
+            if f.kind == "choice":          # as query._choice: a missing value matches nothing
+                _, uniques = data.codes(f.column)
+                hit &= np.append(uniques.isin(list(values[f.param])).to_numpy(dtype=bool), False)[table.cell_codes[f.column]]
+        return hit
+    if sel.date_from or sel.date_to:
+        return ranges.cells(data, sel, hit_of)
+    return p, hit_of(p)
 
 
 def _seen(codes: np.ndarray, size: int) -> np.ndarray:
@@ -275,10 +299,10 @@ def place_totals(data: Strikes, sel: Selection, precisions, by_weapon: bool) -> 
         data, head, firsts, np.bincount(group, weights=t["strikes"][e], minlength=n),
         np.bincount(group, weights=t["reports"][e], minlength=n), (low, high), sums,
         _joined(group, weapon, weapons, n, ", "), claimants,
-        _dominant(data, p, hit, e, group, weapon, head, (key, size, precisions, by_weapon)))
+        _dominant(data, p, sel, e, group, weapon, head, (key, size, precisions, by_weapon)))
 
 
-def _dominant(data: Strikes, p: Partials, hit, e, group, weapon, head, group_keys) -> np.ndarray:
+def _dominant(data: Strikes, p: Partials, sel, e, group, weapon, head, group_keys) -> np.ndarray:
     """`aggregate._dominant_rows` from entries: per group the class with the largest weight,
     where weight = sum(launched + intercepted + hit) + 0.001 per strike (exact here: whole
     numbers). Groups whose best classes are within 1e-6 of each other are left to the row path
@@ -304,19 +328,19 @@ def _dominant(data: Strikes, p: Partials, hit, e, group, weapon, head, group_key
     if len(unsure):
         key_of_group = np.empty(n, dtype=np.int64)
         key_of_group[group] = group_keys[0]
-        out[unsure] = _dominant_by_rows(data, p, hit, key_of_group[unsure], *group_keys[1:])
+        out[unsure] = _dominant_by_rows(data, p, sel, key_of_group[unsure], *group_keys[1:])
     out[(data.given("place", missing=True) | data.given("country", missing=True))[head]] = -1
     return out
 
 
-def _dominant_by_rows(data: Strikes, p: Partials, hit, keys, size, precisions, by_weapon) -> np.ndarray:
+def _dominant_by_rows(data: Strikes, p: Partials, sel, keys, size, precisions, by_weapon) -> np.ndarray:
     """`_dominant_rows` over the selected strikes of the groups with these ``keys`` (in order)."""
     n_weapons = len(data.codes("weapon")[1]) + 1
     places = np.unique(keys // n_weapons if by_weapon else keys)
     rows, start = p.by_place
     rows = np.sort(np.concatenate([rows[start[g]:start[g + 1]] for g in places])).astype(np.int64)
     precision, _ = data.codes("geo_precision")
-    rows = rows[hit[p.cell_of[rows]] & agg.drawn_at(data, precisions)[precision[rows]]]
+    rows = rows[query.mask(data, sel)[rows] & agg.drawn_at(data, precisions)[precision[rows]]]
     row_keys = agg.place_keys(data, by_weapon, rows)[0]
     rows, row_keys = rows[np.isin(row_keys, keys)], row_keys[np.isin(row_keys, keys)]
     group, first = _renumber(row_keys, size)

@@ -15,19 +15,8 @@ from .dedupe import MERGE_COLUMNS, MERGE_ONLY, build_strikes, merge_claims
 from .store import give_back_memory, read_events
 from .strike_rows import NARROW, TOP_COLUMNS, StoredRows
 from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
+from .words import COUNTRY_NAMES, SIDE_NAMES, WEAPON_WORDS, caption, date_range_words  # noqa: F401 (re-exported)
 
-#: Words for weapon classes: (singular label, plural key in the summary, phrase in a caption).
-WEAPON_WORDS = {
-    "drone": ("Drone", "drones", "drone"),
-    "cruise_missile": ("Cruise missile", "cruise_missiles", "cruise missile"),
-    "ballistic_missile": ("Ballistic missile", "ballistic_missiles", "ballistic missile"),
-    "missile": ("Missile (type not given)", "missiles_unspecified", "missile"),
-    "glide_bomb": ("Glide bomb", "glide_bombs", "glide bomb"),
-    "unknown": ("Weapon not stated", "unknown", "other"),
-}
-COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus", "MD": "Moldova", "PL": "Poland",
-                 "RO": "Romania"}
-SIDE_NAMES = {"UA": "Ukrainian sources", "RU": "Russian sources", "other": "other sources"}
 SLICES = {"day": "D", "week": "W-MON", "month": "MS"}
 
 
@@ -122,48 +111,6 @@ def selection_to_params(sel: Selection) -> dict[str, str]:
     if sel.slice != "day":
         out["slice"] = sel.slice
     return out
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def date_range_words(start: dt.date | None, end: dt.date | None) -> str:
-    """"1-6 Nov 2023", "28 Oct - 6 Nov 2023", "since 1 May 2024", "all dates"."""
-    fmt = lambda d: f"{d.day} {d:%b %Y}"  # noqa: E731
-    if start and end:
-        if start == end:
-            return fmt(start)
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}\u2013{end.day} {end:%b %Y}"
-        if start.year == end.year:
-            return f"{start.day} {start:%b} \u2013 {fmt(end)}"
-        return f"{fmt(start)} \u2013 {fmt(end)}"
-    if start:
-        return f"since {fmt(start)}"
-    if end:
-        return f"until {fmt(end)}"
-    return "all dates"
-
-
-def caption(sel: Selection, countries_present: tuple[str, ...] = ()) -> str:
-    """The selection in words: "Drone and missile attacks, 1–6 Nov 2023, Ukraine and Russia"."""
-    if not sel.weapon or set(sel.weapon) == set(WEAPON_CLASSES):
-        what = "Drone and missile attacks"
-    else:
-        phrases = list(dict.fromkeys(WEAPON_WORDS[w][2] for w in sel.weapon))
-        what = _join(phrases).capitalize() + " attacks"
-    parts = [what, date_range_words(sel.date_from, sel.date_to)]
-    countries = sel.country or countries_present
-    if countries:
-        parts.append(_join([COUNTRY_NAMES.get(c, c) for c in countries]))
-    if sel.claimant:
-        parts.append("claims by " + _join([SIDE_NAMES[c] for c in sel.claimant]))
-    if sel.place:
-        parts.append(f"places matching \u201c{sel.place}\u201d")
-    if sel.source:
-        parts.append("from " + _join(list(sel.source)))
-    return ", ".join(parts)
 
 
 #: The claim columns `Strikes.from_store` keeps in memory after the merge.
@@ -306,7 +253,42 @@ def _contains(data: Strikes, column: str, text: str) -> np.ndarray:
 
 
 def mask(data: Strikes, sel: Selection) -> np.ndarray:
-    """Boolean mask over ``data.strikes`` for a selection."""
+    """Boolean mask over ``data.strikes`` for a selection (read-only: see `mask_and_rows`)."""
+    return mask_and_rows(data, sel)[0]
+
+
+def mask_and_rows(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray]:
+    """The mask of ``sel`` and the positions it keeps, both read-only. One rerun of the page asks
+    for them in the summary, place totals, series, slices and tooltips, so the last few
+    selections' are kept on ``data`` (`KEPT_SELECTIONS`; the slice size does not change them)."""
+    key = selection_key(sel)
+    if key is None:
+        return _selected(data, sel)
+    kept = data._derived.get(("selections",), {})      # replaced, never changed: threads share it
+    found = kept.get(key)
+    if found is None:
+        found = _selected(data, sel)
+        data._derived[("selections",)] = {**dict(list(kept.items())[max(0, len(kept) + 1 - KEPT_SELECTIONS):]), key: found}
+    return found
+
+
+def selection_key(sel: Selection) -> Selection | None:
+    """``sel`` as a key for kept results: the slice size left out (no filter reads it), lists
+    made tuples; None if it still cannot be hashed."""
+    try:
+        key = replace(sel, slice="day", **{f: tuple(getattr(sel, f)) for f in ("weapon", "country", "claimant", "source")
+                                           if isinstance(getattr(sel, f), list)})
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+#: How many selections' masks `mask_and_rows` keeps (at most 9 MB each at 1M strikes).
+KEPT_SELECTIONS = 2
+
+
+def _selected(data: Strikes, sel: Selection) -> tuple[np.ndarray, np.ndarray]:
     keep = np.ones(len(data.strikes), dtype=bool)
     if sel.date_from:
         keep &= data.dates >= np.datetime64(sel.date_from)
@@ -318,7 +300,9 @@ def mask(data: Strikes, sel: Selection) -> np.ndarray:
             keep &= _choice(data, f.column, value)
         elif f.kind == "contains" and value:
             keep &= _contains(data, f.column, value)
-    return keep
+    rows = np.flatnonzero(keep)
+    keep.flags.writeable = rows.flags.writeable = False
+    return keep, rows
 
 
 def _sums(data: Strikes, column: str, rows: np.ndarray, codes: np.ndarray, n: int):
@@ -345,7 +329,8 @@ def _distinct(codes: np.ndarray, n: int) -> np.ndarray:
 
 def summary(data: Strikes, sel: Selection = Selection()) -> dict:
     """Totals for a selection; a figure that no report in it states is None, never 0.
-    Whole-period selections sum the precomputed `partials` (same result)."""
+    Whole-period selections and date ranges holding a whole month sum the precomputed
+    `partials` (same result)."""
     from .partials import summary_parts     # partials builds on this module
     parts = summary_parts(data, sel)
     return summary_dict(data, sel, parts if parts is not None else summary_parts_by_rows(data, sel))
@@ -358,8 +343,7 @@ SUMMARY_FIGURES = ("launched", "intercepted", "lost")
 def summary_parts_by_rows(data: Strikes, sel: Selection) -> dict:
     """What `summary_dict` reads, from the selected strikes themselves: per figure the sums per
     weapon code and whether stated; killed / injured totals; counts; countries present."""
-    keep = mask(data, sel)
-    rows = np.flatnonzero(keep)
+    keep, rows = mask_and_rows(data, sel)
     weapon_codes, weapons = data.codes("weapon")
     weapon = weapon_codes[rows]
     parts: dict = {"sums": {f: _sums(data, f"{f}_count", rows, weapon, len(weapons)) for f in SUMMARY_FIGURES}}

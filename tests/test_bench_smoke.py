@@ -110,3 +110,22 @@ def test_claims_of_reads_the_text_left_in_the_store(store_path):
     assert list(aggregate.claims_of(data, []).columns) == list(table.columns)
     first = data.rows([0]).iloc[0]
     assert first["evidence"] == table.loc[table["event_id"] == first["event_id"], "evidence"].iloc[0]
+
+
+def test_long_range_kinds_are_calendar_quarters_years_and_open_ends(store_path):
+    with Store(store_path) as store:
+        data = query.Strikes.from_store(store)
+    sels = run.selections(data, 32)
+    kinds = {kind for kind, _ in sels}
+    assert {"quarter", "year", "since", "range", "year+weapon", "day", "all"} <= kinds
+    for kind, sel in sels:
+        if kind in ("quarter", "year", "year+weapon"):
+            assert sel.date_from.day == 1 and sel.date_from.month in ((1,) if "year" in kind else (1, 4, 7, 10))
+            after = sel.date_to + pd.Timedelta(days=1)
+            assert after.day == 1 and (after.month == 1 if "year" in kind else after.month in (1, 4, 7, 10))
+            assert (sel.date_to - sel.date_from).days in ((364, 365) if "year" in kind else range(88, 92))
+        if kind == "since":
+            assert sel.date_from is not None and sel.date_to is None
+        if kind == "range":
+            assert 45 <= (sel.date_to - sel.date_from).days < 700
+        assert bool(sel.weapon) == (kind in ("weapon", "day+weapon", "year+weapon"))

@@ -219,3 +219,18 @@ def test_figure_values(row, figure, expected):
     from dashboard.maps import figure_values
     got = figure_values(pd.DataFrame([row]), figure).iloc[0]
     assert (pd.isna(got) and expected is None) or got == expected
+
+
+def test_deck_json_splices_the_kept_basemap_layers_byte_for_byte():
+    basemap = maps.load_basemap()
+    assert maps.CONSTANT_DATA.get(id(basemap.admin0)) is basemap.admin0
+    points = [{"p": [30.5, 50.4], "r": 5.0, "c": [1, 2, 3, 4], "v": None, "place": "Kyiv", "country": "UA", "tip": "x"}]
+    for web_tiles in (False, True, False):          # two land colours, each kept; the second time from the cache
+        layers = [maps.land_layer(basemap, web_tiles=web_tiles), maps.admin1_layer(basemap),
+                  maps.points_layer(points), maps.labels_layer(basemap.labels)]
+        deck = maps.build_deck(layers, web_tiles=web_tiles)
+        assert deck.to_json() == maps._dumps(deck)
+        assert [layer.id for layer in deck.layers] == ["admin0", "admin1", "places", "labels"]     # left as it was
+    changed = dict(basemap.admin1, features=basemap.admin1["features"][:3])     # not constant data: written each time
+    deck = maps.build_deck([maps.admin1_layer(maps.Basemap(admin0=basemap.admin0, admin1=changed, labels=()))])
+    assert deck.to_json() == maps._dumps(deck) and len(deck.to_json()) < len(maps.build_deck([maps.admin1_layer(basemap)]).to_json())

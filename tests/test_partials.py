@@ -73,7 +73,12 @@ ROW_PATH = [
 ]
 
 
-@pytest.mark.parametrize("sel, fast", [(s, True) for s in WHOLE_PERIOD] + [(s, False) for s in ROW_PATH])
+#: Of ROW_PATH, the ranges that hold a whole month: `ranges` answers them from the partials too.
+WHOLE_MONTHS = ROW_PATH[1:3]
+
+
+@pytest.mark.parametrize("sel, fast", [(s, True) for s in WHOLE_PERIOD + WHOLE_MONTHS]
+                         + [(s, False) for s in ROW_PATH if s not in WHOLE_MONTHS])
 def test_only_unions_of_cells_take_the_partials(data, sel, fast):
     assert (partials.cells(data, sel) is not None) is fast
 
@@ -167,3 +172,21 @@ def test_a_fractional_figure_leaves_every_selection_to_the_row_path(data):
     assert partials.cells(fractional, Selection()) is None
     assert query.summary(fractional) == query.summary_dict(fractional, Selection(),
                                                            query.summary_parts_by_rows(fractional, Selection()))
+
+
+@pytest.mark.parametrize("sel", WHOLE_PERIOD[:4] + ROW_PATH)
+def test_a_kept_mask_is_the_selections_own_and_read_only(data, sel):
+    for other in (sel, Selection(place="kyiv"), query.with_slice(sel, slice="month"), sel):
+        keep, rows = query.mask_and_rows(data, other)
+        fresh, _ = query._selected(data, other)
+        assert keep.tolist() == fresh.tolist() and rows.tolist() == np.flatnonzero(fresh).tolist()
+    with pytest.raises(ValueError):
+        keep[:1] = True
+    listed = Selection(weapon=list(sel.weapon), date_from=sel.date_from)     # a list: kept as a tuple
+    assert query.mask(data, listed).tolist() == query.mask(data, query.with_slice(listed, weapon=tuple(sel.weapon))).tolist()
+
+
+def test_a_selection_with_lists_is_kept_under_its_tuple_key():
+    listed = Selection(weapon=["drone"], claimant=["UA", "RU"], slice="month")
+    assert query.selection_key(listed) == Selection(weapon=("drone",), claimant=("UA", "RU"))
+    assert query.selection_key(Selection(source=[["nested"]])) is None
