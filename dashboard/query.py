@@ -14,7 +14,7 @@ import pandas as pd
 from .dedupe import MERGE_COLUMNS, MERGE_ONLY, build_strikes, merge_claims
 from .store import give_back_memory, read_events
 from .strike_rows import NARROW, TOP_COLUMNS, StoredRows
-from .events import FIGURES, MISSILE_CLASSES, WEAPON_CLASSES
+from .events import MISSILE_CLASSES, WEAPON_CLASSES
 from .words import COUNTRY_NAMES, SIDE_NAMES, WEAPON_WORDS, caption, date_range_words  # noqa: F401 (re-exported)
 
 SLICES = {"day": "D", "week": "W-MON", "month": "MS"}
