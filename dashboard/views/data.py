@@ -114,13 +114,26 @@ def load(path: str, version: int) -> Loaded:
     return build_loaded(path, version, full)
 
 
+#: The (path, version) last handed out: a new version drops the old data before loading.
+_latest: dict[str, int] = {}
+
+
 def current() -> Loaded | None:
-    """The loaded store for this rerun, or None when there is no store file yet."""
+    """The loaded store for this rerun, or None when there is no store file yet.
+
+    After an ingest the store has a new version. The old version's data is dropped *before* the
+    new one is read: at 1M events one loaded store holds ~0.6 GB and a load peaks at ~0.9 GB, so
+    keeping both would pass the 1 GB budget (bench/RESULTS.md).
+    """
     path = store_path()
     version = store_version(path)
     if version is None:
         return None
-    return load(str(path), version)
+    key = str(path)
+    if _latest.get(key, version) != version:
+        load.clear()       # every entry: the page reads one store; a session mid-run keeps its own
+    _latest[key] = version
+    return load(key, version)
 
 
 # -- cached views of a selection (keyed by store path, version and the selection) ------------
