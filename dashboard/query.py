@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .dedupe import MERGE_COLUMNS, MERGE_ONLY, build_strikes, merge_claims
-from .store import give_back_memory, read_events
+from .store import give_back_memory, large_arrays_mapped, read_events
 from .strike_rows import NARROW, TOP_COLUMNS, StoredRows
 from .events import MISSILE_CLASSES, WEAPON_CLASSES
 from .words import COUNTRY_NAMES, SIDE_NAMES, WEAPON_WORDS, caption, date_range_words  # noqa: F401 (re-exported)
@@ -194,6 +194,11 @@ class Strikes:
         for the rows asked for (`rows`); of the claims only `KEPT_CLAIM_COLUMNS`."""
         if not hasattr(store, "conn"):
             return cls.from_claims(store.event_table())
+        with large_arrays_mapped():
+            return cls._from_store(store)
+
+    @classmethod
+    def _from_store(cls, store) -> "Strikes":
         claims, rowid = read_events(store.conn, MERGE_COLUMNS)
         if claims.empty:
             return cls.from_claims(store.event_table())

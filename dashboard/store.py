@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -246,6 +247,35 @@ def stored_dtypes(conn, columns) -> dict[str, object]:
         else:
             out[name] = "float64" if kind == "REAL" else "str"
     return out
+
+
+#: glibc's mallopt parameter; the size from which an allocation gets pages of its own during a
+#: load, and after it (glibc's largest automatic value: filter changes reuse heap memory).
+_M_MMAP_THRESHOLD, LOAD_MMAP_THRESHOLD, MMAP_THRESHOLD_AFTER = -3, 128 * 1024, 32 * 1024 * 1024
+
+
+def _mallopt_threshold(size: int) -> None:
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, size)
+    except (OSError, AttributeError):     # not glibc: nothing to tune
+        pass
+
+
+@contextmanager
+def large_arrays_mapped():
+    """During a load, give every large array pages of its own, returned when it is freed.
+
+    glibc raises its mmap threshold each time a large block is freed, so a second load's arrays
+    come from the heap, where freed space is scattered: at 1M events three loads in one process
+    (a page reloading after ingests) peaked at ~1,000 MB, against ~790 MB with the threshold held
+    low. Held low for good, filter changes were 5–15% slower (their temporaries mapped and
+    unmapped each time), so after the load it is set high (bench/RESULTS.md, round 5).
+    """
+    _mallopt_threshold(LOAD_MMAP_THRESHOLD)
+    try:
+        yield
+    finally:
+        _mallopt_threshold(MMAP_THRESHOLD_AFTER)
 
 
 def give_back_memory() -> None:
