@@ -80,6 +80,11 @@ try:                    # absent before round 4: the same benchmark measures the
 except ImportError:
     ranges = None
 
+try:                    # absent before round 5
+    from dashboard import rates  # noqa: E402
+except ImportError:
+    rates = None
+
 STORES = HERE / "stores"
 #: Text columns of the tooltip's representative strike (as `views/data.TIP_COLUMNS`).
 TIP_COLUMNS = ["place", "country", "evidence", "source", "title", "claimed_by"]
@@ -211,6 +216,8 @@ def filter_change(data: Strikes, sel: Selection, page: Page) -> tuple[float, flo
     t0 = time.perf_counter()
     keep = query.mask(data, sel)
     query.summary(data, sel)
+    if rates is not None:
+        rates.paired_totals(data, sel)        # the interception-rate tile
     places = aggregate.place_totals(data, sel)
     aggregate.unplaced_totals(data, sel)
     aggregate.series(data, sel)

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from . import pipeline
-from .query import Strikes, interception_rate, selected, selection_from_params, summary
+from .query import Strikes, selected, selection_from_params, summary
+from .rates import paired_totals, rate
 from .reports import parse_date
 from .store import Store
 
@@ -116,11 +117,12 @@ def cmd_ingest(args) -> int:
 def cmd_summary(args) -> int:
     with Store(args.db) as store:
         data = Strikes.from_store(store)
-    result = summary(data, selection_from_args(args))
+    sel = selection_from_args(args)
+    result = summary(data, sel)
     if args.format == "json":
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
-        print(format_summary(result))
+        print(format_summary(result, paired_totals(data, sel)))
     return 0
 
 
@@ -128,19 +130,22 @@ def _n(value) -> str:
     return "not reported" if value is None else f"{value:,}"
 
 
-def format_summary(result: dict) -> str:
+def format_summary(result: dict, pairs: dict) -> str:
+    """The summary as text; the rates count only strikes that state both launched and intercepted."""
     out = io.StringIO()
     out.write(result["caption"] + "\n")
     labels = [("drones", "Drones"), ("missiles", "Missiles (all)"), ("cruise_missiles", "  cruise"),
               ("ballistic_missiles", "  ballistic"), ("glide_bombs", "Glide bombs"), ("unknown", "Weapon not stated")]
     for key, label in labels:
         block = result[key]
-        rate = interception_rate(block)
-        rate_text = f" ({rate:.0%} intercepted)" if rate is not None else ""
+        share = rate(pairs[key])
+        rate_text = f" ({share:.0%} intercepted*)" if share is not None else ""
         out.write(f"{label:<18} launched {_n(block['launched']):>13}   intercepted "
                   f"{_n(block['intercepted']):>13}{rate_text}\n")
     out.write(f"Killed {_n(result['killed'])}, injured {_n(result['injured'])}\n")
     out.write(f"{result['events']} events at {result['places']} places from {result['reports']} reports\n")
+    if any(rate(pairs[key]) is not None for key, _ in labels):
+        out.write("* of the strikes whose reports state both launched and intercepted\n")
     return out.getvalue()
 
 

@@ -390,14 +390,6 @@ def summary_dict(data: Strikes, sel: Selection, parts: dict) -> dict:
     return out
 
 
-def interception_rate(block: Mapping[str, int | None]) -> float | None:
-    """Share intercepted of launched, when both are reported."""
-    launched, intercepted = block.get("launched"), block.get("intercepted")
-    if not launched or intercepted is None:
-        return None
-    return intercepted / launched
-
-
 def selected(data: Strikes, sel: Selection) -> pd.DataFrame:
     """The strikes of a selection with all their columns (for tables and exports)."""
     return data.rows(np.flatnonzero(mask(data, sel)))

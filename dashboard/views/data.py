@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from .. import aggregate, maps, partials
+from .. import aggregate, maps, partials, rates
 from ..events import FIGURES
 from ..query import Selection, Strikes, mask, selected, summary
 from ..store import Store, default_path
@@ -140,6 +140,11 @@ def current() -> Loaded | None:
 @st.cache_data(max_entries=256, show_spinner=False)
 def summary_of(key: tuple, sel: Selection, _data: Loaded) -> dict:
     return summary(_data.full, sel)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def rates_of(key: tuple, sel: Selection, _data: Loaded) -> dict:
+    return rates.paired_totals(_data.full, sel)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

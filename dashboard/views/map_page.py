@@ -130,7 +130,7 @@ def _view(loaded: data.Loaded, sel: Selection, opts: mapview.MapOptions) -> None
     view_sel = mapview.slice_selection(sel, current_slice(loaded, sel))
     result = data.summary_of(loaded.key, view_sel, loaded)
     st.markdown(f"#### {panels.plain_md(result['caption'])}")
-    panels.count_tiles(result)
+    panels.count_tiles(result, data.rates_of(loaded.key, view_sel, loaded))
     deck, legend, points = mapview.build(loaded, sel, view_sel, opts)
     map_col, side_col = st.columns([3, 1])
     with map_col:

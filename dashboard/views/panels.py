@@ -15,7 +15,8 @@ import streamlit as st
 
 from ..events import FIGURES
 from ..maps import dates_text, figures_text, weapon_label
-from ..query import COUNTRY_NAMES, interception_rate
+from ..query import COUNTRY_NAMES
+from ..rates import rate
 
 NOT_REPORTED = "not reported"
 #: Tile label -> (summary block, figure). Labels are read by the browser tests: keep them.
@@ -40,30 +41,26 @@ def number(value) -> str:
     return NOT_REPORTED if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def overall_rate(result: dict) -> tuple[float | None, str]:
+def overall_rate(pairs: dict) -> tuple[float | None, str]:
     """Interception rate of drones and missiles together, with the per-class rates as help.
 
-    Only classes whose reports state both figures count, so a class with launches but no
-    interception figure does not drag the rate down.
+    ``pairs`` is `rates.paired_totals`: only strikes whose reports state both launched and
+    intercepted count, so a claim of interceptions alone cannot push the rate past 100%.
     """
-    launched = intercepted = 0
     parts = []
     for key, label in (("drones", "drones"), ("cruise_missiles", "cruise missiles"),
                        ("ballistic_missiles", "ballistic missiles"),
                        ("missiles_unspecified", "missiles of unstated type")):
-        block = result[key]
-        rate = interception_rate(block)
-        if rate is not None:
-            launched += block["launched"]
-            intercepted += block["intercepted"]
-            parts.append(f"{label} {rate:.0%}")
-    rate = interception_rate({"launched": launched, "intercepted": intercepted}) if launched else None
-    help_text = ("Intercepted \u00f7 launched, counting only weapon classes whose reports state both. "
+        r = rate(pairs[key])
+        if r is not None:
+            parts.append(f"{label} {r:.0%}")
+    total = rate(tuple(a + b for a, b in zip(pairs["drones"], pairs["missiles"])))
+    help_text = ("Intercepted \u00f7 launched, counting only the strikes whose reports state both. "
                  + ("By class: " + ", ".join(parts) + "." if parts else ""))
-    return rate, help_text
+    return total, help_text
 
 
-def count_tiles(result: dict, columns: int = 4, *, compact: bool = False) -> None:
+def count_tiles(result: dict, pairs: dict, columns: int = 4, *, compact: bool = False) -> None:
     """The count tiles (st.metric), labels fixed for the browser tests.
 
     ``compact`` (the slide) leaves out a weapon class none of whose figures is reported, so
@@ -71,8 +68,8 @@ def count_tiles(result: dict, columns: int = 4, *, compact: bool = False) -> Non
     """
     tiles = [(label, number(result[block][fig]), None) for label, (block, fig) in TILES.items()
              if not compact or any(result[block][f] is not None for f in ("launched", "intercepted"))]
-    rate, rate_help = overall_rate(result)
-    tiles.append(("Interception rate", NOT_REPORTED if rate is None else f"{rate:.0%}", rate_help))
+    share, rate_help = overall_rate(pairs)
+    tiles.append(("Interception rate", NOT_REPORTED if share is None else f"{share:.0%}", rate_help))
     tiles += [("Killed", number(result["killed"]), None), ("Injured", number(result["injured"]), None),
               ("Places", f"{result['places']:,}", "Places on the map with at least one strike"),
               ("Reports", f"{result['reports']:,}", "Reports behind the figures shown")]

@@ -96,7 +96,7 @@ def render(loaded: data.Loaded, sel: Selection, range_result: dict, start: dt.da
             mapview.draw(deck, height=520)
             st.html(legend)
         with tiles_col:
-            panels.count_tiles(result, columns=2, compact=True)
+            panels.count_tiles(result, data.rates_of(loaded.key, view_sel, loaded), columns=2, compact=True)
         unplaced = data.unplaced_of(loaded.key, view_sel, loaded)
         with st.container(key="slide_credit"):
             if not unplaced.empty:

@@ -1,0 +1,45 @@
+"""Interception rates from the strikes that state both figures.
+
+Why: the totals of launched and intercepted come from different strikes. A ministry that
+reports only what it shot down adds to "intercepted" and nothing to "launched", so the ratio
+of the two totals can pass 100%. A rate here counts only the strikes that state both.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .events import MISSILE_CLASSES
+from .query import Selection, Strikes, mask_and_rows
+
+#: The summary's blocks and the weapon classes each one holds (as `query.summary`).
+BLOCKS = {"drones": ("drone",), "missiles": tuple(MISSILE_CLASSES), "cruise_missiles": ("cruise_missile",),
+          "ballistic_missiles": ("ballistic_missile",), "missiles_unspecified": ("missile",),
+          "glide_bombs": ("glide_bomb",), "unknown": ("unknown",)}
+
+
+def paired_totals(data: Strikes, sel: Selection = Selection()) -> dict[str, tuple[int, int]]:
+    """Per summary block, (launched, intercepted) summed over the selected strikes that state both.
+
+    The counted figures (the ``*_count`` contributions) are summed, as in `query.summary`, so a
+    national total adds only what its regional breakdown does not already hold.
+    """
+    _, rows = mask_and_rows(data, sel)
+    launched, launched_stated = data.figure("launched_count")
+    intercepted, intercepted_stated = data.figure("intercepted_count")
+    both = rows[(launched_stated[rows] > 0) & (intercepted_stated[rows] > 0)]
+    codes, weapons = data.codes("weapon")
+    n = len(weapons)
+    sums = [np.bincount(codes[both] + 1, weights=values[both], minlength=n + 1)[1:]
+            for values in (launched, intercepted)]
+    code_of = {w: i for i, w in enumerate(weapons) if isinstance(w, str)}
+    out = {}
+    for block, classes in BLOCKS.items():
+        at = [code_of[c] for c in classes if c in code_of]
+        out[block] = (int(round(float(sums[0][at].sum()))), int(round(float(sums[1][at].sum()))))
+    return out
+
+
+def rate(pair: tuple[int, int]) -> float | None:
+    """Intercepted over launched, None when nothing launched is stated beside an interception."""
+    launched, intercepted = pair
+    return intercepted / launched if launched > 0 else None

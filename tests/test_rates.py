@@ -1,0 +1,55 @@
+"""Interception rates count only the strikes that state both launched and intercepted."""
+import pytest
+
+from dashboard.__main__ import format_summary
+from dashboard.query import Selection, Strikes, summary
+from dashboard.rates import paired_totals, rate
+from dashboard.store import Store
+
+from conftest import make_event, make_report
+
+KYIV = {}
+LVIV = {"place": "Lviv", "admin1": "Lviv oblast", "lat": 49.84, "lon": 24.03}
+BELGOROD = {"place": "Belgorod", "country": "RU", "admin1": "Belgorod oblast", "lat": 50.6, "lon": 36.6,
+            "claimed_by": "Russian Defence Ministry"}
+
+
+def _strikes(tmp_path, events: list[dict]) -> Strikes:
+    """One report per event (each a different strike: other places or nights)."""
+    batch = []
+    for i, fields in enumerate(events):
+        report = make_report(f"Report {i} written for the rate tests.", name=f"r{i}.md")
+        batch.append((report, [make_event(report, 0, **fields)]))
+    with Store(tmp_path / "s.sqlite") as store:
+        store.ingest(batch)
+        return Strikes.from_store(store)
+
+
+@pytest.mark.parametrize("events, block, expected_pair, expected_rate", [
+    # an interception claimed alone (no launch figure) does not count toward the rate
+    ([dict(KYIV, launched=20, intercepted=18), dict(BELGOROD, intercepted=30)], "drones", (20, 18), 0.9),
+    ([dict(KYIV, launched=20), dict(LVIV, intercepted=5)], "drones", (0, 0), None),
+    ([dict(KYIV, launched=10, intercepted=5), dict(LVIV, launched=10, intercepted=10)], "drones", (20, 15), 0.75),
+    ([dict(KYIV, weapon="cruise_missile", launched=4, intercepted=3),
+      dict(LVIV, weapon="ballistic_missile", launched=2, intercepted=0)], "missiles", (6, 3), 0.5),
+    ([dict(KYIV, weapon="cruise_missile", launched=4, intercepted=3)], "ballistic_missiles", (0, 0), None),
+])
+def test_paired_totals(tmp_path, events, block, expected_pair, expected_rate):
+    pairs = paired_totals(_strikes(tmp_path, events))
+    assert pairs[block] == expected_pair
+    assert rate(pairs[block]) == (pytest.approx(expected_rate) if expected_rate is not None else None)
+
+
+def test_the_rate_follows_the_selection(tmp_path):
+    data = _strikes(tmp_path, [dict(KYIV, launched=20, intercepted=18),
+                               dict(KYIV, date="2024-06-01", launched=10, intercepted=2)])
+    assert paired_totals(data, Selection())["drones"] == (30, 20)
+    june = Selection(date_from=__import__("datetime").date(2024, 6, 1))
+    assert paired_totals(data, june)["drones"] == (10, 2)
+
+
+def test_text_summary_never_shows_more_than_all_intercepted(tmp_path):
+    data = _strikes(tmp_path, [dict(KYIV, launched=20, intercepted=18), dict(BELGOROD, intercepted=30)])
+    text = format_summary(summary(data), paired_totals(data))
+    assert "(90% intercepted*)" in text and "of the strikes whose reports state both" in text
+    assert summary(data)["drones"] == {"launched": 20, "intercepted": 48, "lost": None}
