@@ -20,13 +20,17 @@ BLOCKS = {"drones": ("drone",), "missiles": tuple(MISSILE_CLASSES), "cruise_miss
 def paired_totals(data: Strikes, sel: Selection = Selection()) -> dict[str, tuple[int, int]]:
     """Per summary block, (launched, intercepted) summed over the selected strikes that state both.
 
-    The counted figures (the ``*_count`` contributions) are summed, as in `query.summary`, so a
-    national total adds only what its regional breakdown does not already hold.
+    A strike's own figures are paired, not its counted share: a national total whose regional
+    breakdown gives only interceptions counts its launches whole but only the interceptions the
+    breakdown does not hold, and pairing those would understate the rate. A total whose launches
+    are shared with its breakdown (the parts state launches too) is left to the parts, so
+    nothing is paired twice; the other side's claims (alternatives) are left out.
     """
     _, rows = mask_and_rows(data, sel)
-    launched, launched_stated = data.figure("launched_count")
-    intercepted, intercepted_stated = data.figure("intercepted_count")
-    both = rows[(launched_stated[rows] > 0) & (intercepted_stated[rows] > 0)]
+    launched, intercepted = data.numbers("launched"), data.numbers("intercepted")
+    counted = data.numbers("launched_count")
+    rows = rows[data.flag("primary")[rows]]
+    both = rows[~np.isnan(launched[rows]) & ~np.isnan(intercepted[rows]) & (counted[rows] == launched[rows])]
     codes, weapons = data.codes("weapon")
     n = len(weapons)
     sums = [np.bincount(codes[both] + 1, weights=values[both], minlength=n + 1)[1:]

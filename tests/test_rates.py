@@ -40,6 +40,37 @@ def test_paired_totals(tmp_path, events, block, expected_pair, expected_rate):
     assert rate(pairs[block]) == (pytest.approx(expected_rate) if expected_rate is not None else None)
 
 
+def _one_report(tmp_path, events: list[dict]) -> Strikes:
+    report = make_report("A national tally with its regional breakdown, written for the tests.")
+    with Store(tmp_path / "s.sqlite") as store:
+        store.ingest([(report, [make_event(report, i, **fields) for i, fields in enumerate(events)])])
+        return Strikes.from_store(store)
+
+
+UKRAINE = {"place": "Ukraine", "admin1": None, "lat": 49.0, "lon": 31.3, "geo_precision": "country"}
+
+
+@pytest.mark.parametrize("events, expected_pair", [
+    # the breakdown gives interceptions only: the national figures pair whole (80 of 100)
+    ([dict(UKRAINE, launched=100, intercepted=80), dict(KYIV, intercepted=20), dict(LVIV, intercepted=10)],
+     (100, 80)),
+    # the parts state both figures: they are paired, the total is not paired again
+    ([dict(UKRAINE, launched=100, intercepted=80), dict(KYIV, launched=30, intercepted=20),
+      dict(LVIV, launched=10, intercepted=10)], (40, 30)),
+])
+def test_a_total_and_its_breakdown_pair_once(tmp_path, events, expected_pair):
+    data = _one_report(tmp_path, events)
+    assert paired_totals(data)["drones"] == expected_pair
+    assert summary(data)["drones"]["intercepted"] == 80          # the totals themselves count once
+
+
+def test_the_other_sides_claim_is_not_paired(tmp_path):
+    data = _strikes(tmp_path, [dict(KYIV, launched=20, intercepted=18),
+                               dict(KYIV, launched=20, intercepted=0, claimed_by="Russian Defence Ministry",
+                                    attacker="RU")])
+    assert paired_totals(data)["drones"] == (20, 18)
+
+
 def test_the_rate_follows_the_selection(tmp_path):
     data = _strikes(tmp_path, [dict(KYIV, launched=20, intercepted=18),
                                dict(KYIV, date="2024-06-01", launched=10, intercepted=2)])
