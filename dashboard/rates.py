@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .events import MISSILE_CLASSES
-from .query import Selection, Strikes, mask_and_rows
+from .events import MISSILE_CLASSES, WEAPON_CLASSES
+from .query import WEAPON_WORDS, Selection, Strikes, mask_and_rows
 
-#: The summary's blocks and the weapon classes each one holds (as `query.summary`).
-BLOCKS = {"drones": ("drone",), "missiles": tuple(MISSILE_CLASSES), "cruise_missiles": ("cruise_missile",),
-          "ballistic_missiles": ("ballistic_missile",), "missiles_unspecified": ("missile",),
-          "glide_bombs": ("glide_bomb",), "unknown": ("unknown",)}
+#: The summary's blocks and the weapon classes each one holds (as `query.summary_dict`).
+BLOCKS = {**{WEAPON_WORDS[c][1]: (c,) for c in WEAPON_CLASSES}, "missiles": tuple(MISSILE_CLASSES)}
 
 
 def paired_totals(data: Strikes, sel: Selection = Selection()) -> dict[str, tuple[int, int]]:

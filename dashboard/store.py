@@ -12,6 +12,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -254,11 +255,19 @@ def stored_dtypes(conn, columns) -> dict[str, object]:
 _M_MMAP_THRESHOLD, LOAD_MMAP_THRESHOLD, MMAP_THRESHOLD_AFTER = -3, 128 * 1024, 32 * 1024 * 1024
 
 
-def _mallopt_threshold(size: int) -> None:
+@lru_cache(maxsize=1)
+def _glibc():
+    """glibc's malloc tuning calls, or None elsewhere (nothing to tune: loads work as before)."""
     try:
-        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, size)
-    except (OSError, AttributeError):     # not glibc: nothing to tune
-        pass
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+def _mallopt_threshold(size: int) -> None:
+    if _glibc() is not None:
+        _glibc().mallopt(_M_MMAP_THRESHOLD, size)
 
 
 @contextmanager
@@ -291,10 +300,8 @@ def give_back_memory() -> None:
         pa.default_memory_pool().release_unused()
     except Exception:      # noqa: BLE001 -- an optional optimisation, never a failure
         pass
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):     # not glibc
-        pass
+    if _glibc() is not None:
+        _glibc().malloc_trim(0)
 
 
 def _same_dtypes(chunks: list[pd.DataFrame]) -> list[pd.DataFrame]:

@@ -30,30 +30,37 @@ WEAPONS = ["drone", "cruise_missile", "ballistic_missile", "missile", "glide_bom
 DAYS = [dt.date(2024, 1, 29) + dt.timedelta(days=3 * i) for i in range(20)]
 
 
-def _event_fields(rng: random.Random) -> dict:
+def event_fields(rng: random.Random, days: list[dt.date], undated: float = 0.05, launches: bool = True) -> dict:
+    """One event's fields drawn from the tables above (``launches``: sometimes a launch site)."""
     fields = dict(rng.choice(PLACES), weapon=rng.choice(WEAPONS), claimed_by=rng.choice(CLAIMANTS),
-                  date=None if rng.random() < 0.05 else rng.choice(DAYS).isoformat())
+                  date=None if rng.random() < undated else rng.choice(days).isoformat())
     for figure, top in (("launched", 40), ("intercepted", 35), ("hit", 3), ("killed", 4), ("injured", 9)):
         if rng.random() < 0.4:
             fields[figure] = rng.randint(0, top)
-    if rng.random() < 0.2:
+    if launches and rng.random() < 0.2:
         fields.update(launch_place="Kursk", launch_lat=51.7, launch_lon=36.2)
     if rng.random() < 0.3:
         fields.update(source=rng.choice(["Ukrinform", "TASS"]))
     return fields
 
 
+def random_store(directory, seed: int, reports: int, days: list[dt.date], **options) -> Strikes:
+    """A store of ``reports`` seeded reports of 1–8 events each, loaded as `Strikes`."""
+    rng = random.Random(seed)
+    with Store(directory / "strikes.sqlite") as store:
+        batch = []
+        for i in range(reports):
+            report = make_report(f"Report {i}.", published=rng.choice(days).isoformat())
+            batch.append((report, [make_event(report, j, **event_fields(rng, days, **options))
+                                   for j in range(rng.randint(1, 8))]))
+        store.ingest(batch)
+        return Strikes.from_store(store)
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Strikes:
     """A store of 60 reports written for these tests (seeded), with its partial sums built."""
-    rng = random.Random(7)
-    with Store(tmp_path_factory.mktemp("partials") / "strikes.sqlite") as store:
-        batch = []
-        for i in range(60):
-            report = make_report(f"Report {i}.", published=rng.choice(DAYS).isoformat())
-            batch.append((report, [make_event(report, j, **_event_fields(rng)) for j in range(rng.randint(1, 8))]))
-        store.ingest(batch)
-        strikes = Strikes.from_store(store)
+    strikes = random_store(tmp_path_factory.mktemp("partials"), seed=7, reports=60, days=DAYS)
     assert partials.of(strikes) is not None
     return strikes
 

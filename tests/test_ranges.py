@@ -3,7 +3,6 @@ equal the row path, at range edges (first and last days of months and years, ope
 undated strikes in the store."""
 import calendar
 import datetime as dt
-import random
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from dashboard import aggregate, partials, query, ranges
 from dashboard.query import Selection, Strikes
 from dashboard.store import Store
 from conftest import make_event, make_report
-from test_partials import CLAIMANTS, PLACES, WEAPONS, _one_place
+from test_partials import PLACES, _one_place, random_store
 
 D = dt.date
 #: Days from Nov 2022 to Feb 2025: the first, the 15th and the last of each month.
@@ -22,28 +21,11 @@ DAYS = [D(y, m, d) for y in (2022, 2023, 2024, 2025) for m in range(1, 13)
         for d in (1, 15, calendar.monthrange(y, m)[1]) if D(2022, 11, 1) <= D(y, m, d) <= D(2025, 2, 28)]
 
 
-def _fields(rng: random.Random) -> dict:
-    fields = dict(rng.choice(PLACES), weapon=rng.choice(WEAPONS), claimed_by=rng.choice(CLAIMANTS),
-                  date=None if rng.random() < 0.06 else rng.choice(DAYS).isoformat())
-    for figure, top in (("launched", 40), ("intercepted", 35), ("hit", 3), ("killed", 4), ("injured", 9)):
-        if rng.random() < 0.4:
-            fields[figure] = rng.randint(0, top)
-    if rng.random() < 0.3:
-        fields.update(source=rng.choice(["Ukrinform", "TASS"]))
-    return fields
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Strikes:
     """A store of 150 reports over two years and a half (seeded), with its partial sums built."""
-    rng = random.Random(11)
-    with Store(tmp_path_factory.mktemp("ranges") / "strikes.sqlite") as store:
-        batch = []
-        for i in range(150):
-            report = make_report(f"Report {i}.", published=rng.choice(DAYS).isoformat())
-            batch.append((report, [make_event(report, j, **_fields(rng)) for j in range(rng.randint(1, 8))]))
-        store.ingest(batch)
-        strikes = Strikes.from_store(store)
+    strikes = random_store(tmp_path_factory.mktemp("ranges"), seed=11, reports=150, days=DAYS,
+                           undated=0.06, launches=False)
     assert partials.of(strikes) is not None and strikes._derived.get(ranges.KEY) is not None
     return strikes
 
