@@ -6,7 +6,8 @@ numbers, weapons, claimants and dates. No text is taken from any corpus.
 
 Every run extracts reports it has not seen before (extractor caches cannot flatter it); the
 rate printed is the median over the runs. Below the target, the cProfile entries that take
-the time are printed too.
+the time are printed too. ``calib_ms`` is `run.calibrate`'s fixed workload timed before and
+after the runs: the machine's speed, to compare rates measured on different machines.
 
 Usage::
 
@@ -33,6 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from generate import place_pools  # noqa: E402
+from run import calibrate  # noqa: E402
 
 TARGET = 500.0
 NUMBERS = ["two", "three", "five", "seven", "nine", "11", "14", "16", "23", "31", "40", "57", "62", "88", "120"]
@@ -147,16 +149,18 @@ def main(argv=None) -> int:
     gazetteer_s = time.perf_counter() - t
     batches = [synthetic_reports(args.reports, seed=k, size=args.size) for k in range(args.runs + 2)]
     run(batches[0], gazetteer)                               # warm-up: imports, vocabularies
-    rates, events = [], 0
+    rates, events, calib = [], 0, [calibrate()]
     for batch in batches[1:-1]:
         seconds, found = run(batch, gazetteer)
         rates.append(len(batch) / seconds)
         events += found
+    calib.append(calibrate())
     n_reports = args.reports * args.runs
     result = {"reports_per_s": round(statistics.median(rates), 1), "runs": [round(r, 1) for r in rates],
               "reports": n_reports, "events_per_report": round(events / n_reports, 2),
               "mean_report_bytes": int(np.mean([len(r.text.encode()) for b in batches for r in b])),
               "gazetteer_load_s": round(gazetteer_s, 2), "target": TARGET,
+              "calib_ms": round(statistics.median(calib), 1),
               "date": dt.date.today().isoformat()}
     print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
     if (result["reports_per_s"] < TARGET or args.profile) and not args.json:
