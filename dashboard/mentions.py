@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from dashboard.names import folded_tokens, joinable
+from dashboard.names import folded_words, joinable
 
 if TYPE_CHECKING:
     from dashboard.gazetteer import Gazetteer, Mention, Place
@@ -32,21 +32,40 @@ SMALL_TOWN = 100_000
 _MAY_BE_UPPER = re.compile(r"[A-Z]|[^\x00-\x7f]")
 
 
-def _openers(text: str, toks: list[re.Match], words: list[str], leads: frozenset[str]) -> list[int]:
+def _openers(text: str, starts: list[int], words: list[str], leads: frozenset[str]) -> list[int]:
     """Indices of the words that may open a name, in order: the capitalised ones and the lead
     words ("southern Kherson").
 
     Why: most words of a report are neither; their first letters are gathered into one string
     and searched with a regex instead of testing each word in a Python loop.
     """
-    if not toks:
+    if not starts:
         return []
-    starts = list(map(re.Match.start, toks))
     firsts = "".join(itemgetter(*starts)(text)) if len(starts) > 1 else text[starts[0]]
     out = [m.start() for m in _MAY_BE_UPPER.finditer(firsts) if m.group().isupper()]
     if not leads.isdisjoint(words):
         out = sorted(set(out).union(i for i, w in enumerate(words) if w in leads))
     return out
+
+
+@dataclass(slots=True)
+class _Words:
+    """The words of one text as the scanner reads them (see :func:`dashboard.names.folded_words`)."""
+
+    text: str
+    words: list[str]  # folded
+    gaps: list[str]  # gaps[k] stands before words[k]
+    starts: list[int]
+    ends: list[int]
+    #: How many words from each on may form one name; 0: not yet known.
+    run: list[int]
+
+    def joined(self, k: int) -> bool:
+        """Whether words ``k`` and ``k + 1`` may belong to one name."""
+        return joinable(self.gaps[k + 1], self.words[k])
+
+    def capitalised(self, k: int) -> bool:
+        return self.text[self.starts[k]].isupper()
 
 
 @dataclass(slots=True)
@@ -69,52 +88,51 @@ class MentionScanner:
 
     def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
         """Place names in ``text``: non-overlapping, longest match first, in text order."""
-        toks, words = folded_tokens(text)  # spans of the lower-cased text: the same as the text's
-        run: list[int] = [0] * len(toks)  # words from here on that may form one name; 0: not yet known
+        words, gaps, starts, ends = folded_words(text)  # spans of the lower-cased text: the same as the text's
+        ws = _Words(text, words, gaps, starts, ends, [0] * len(words))
         matches: list[_Match] = []
         dead = self.gaz.dead_words
         stop = 0
-        for i in _openers(text, toks, words, self.vocab.leads):
+        for i in _openers(text, starts, words, self.vocab.leads):
             if i < stop or words[i] in dead:
                 continue
-            found = self._match_at(text, words, toks, run, i)
+            found = self._match_at(ws, i)
             if found is not None:
                 matches.append(found)
                 stop = found.stop
         if matches:
-            self._spread_region_lists(text, toks, words, matches)
-            self._widen(text, toks, words, matches)
+            self._spread_region_lists(ws, matches)
+            self._widen(ws, matches)
             if any(m.district for m in matches):
-                self._district_cities(text, toks, matches)
-        return [mention_type(toks[m.first].start(), toks[m.stop - 1].end(),
-                             text[toks[m.first].start():toks[m.stop - 1].end()], m.place)
+                self._district_cities(ws, matches)
+        return [mention_type(starts[m.first], ends[m.stop - 1], text[starts[m.first]:ends[m.stop - 1]], m.place)
                 for m in matches]
 
     @staticmethod
-    def _run(text: str, toks: list[re.Match], run: list[int], i: int, need: int) -> int:
+    def _run(ws: _Words, i: int, need: int) -> int:
         """How many words from ``i`` on may belong to one name (at most ``need``), computed only
         as far as asked: most words of a report open no name, so their gaps are never looked at."""
+        run, gaps = ws.run, ws.gaps
         known = run[i]
-        if known >= need or known and i + known < len(toks) and not joinable(text, toks[i + known - 1], toks[i + known]):
+        if known >= need or known and i + known < len(run) and not ws.joined(i + known - 1):
             return known
         k = i + max(known, 1) - 1
-        last = len(toks) - 1
-        while k - i + 1 < need and k < last and joinable(text, toks[k], toks[k + 1]):
+        last = min(len(run) - 1, i + need - 1)
+        while k < last and (gaps[k + 1] == " " or ws.joined(k)):  # most gaps are one space
             k += 1
         run[i] = k - i + 1
         return run[i]
 
-    def _match_at(self, text: str, words: list[str], toks: list[re.Match], run: list[int],
-                  i: int) -> _Match | None:
+    def _match_at(self, ws: _Words, i: int) -> _Match | None:
         """The longest name starting at word ``i``, with a region or facility word after it."""
-        vocab, gaz = self.vocab, self.gaz
+        vocab, gaz, words = self.vocab, self.gaz, ws.words
         mention_index = gaz._mention_index
-        capitalised = text[toks[i].start()].isupper()
+        capitalised = ws.capitalised(i)
         longest = gaz.name_lengths.get(words[i], 0)
         if not longest:
-            return self._unknown_region(text, words, toks, run, i) if capitalised else None
+            return self._unknown_region(ws, i) if capitalised else None
         # one more word for a region word after the name ("Kursk Oblast")
-        span = self._run(text, toks, run, i, min(longest, MAX_NAME_WORDS) + 1)
+        span = self._run(ws, i, min(longest, MAX_NAME_WORDS) + 1)
         for size in range(min(span, longest, MAX_NAME_WORDS), 0, -1):
             key = " ".join(words[i:i + size]) if size > 1 else words[i]
             after = i + size
@@ -124,7 +142,7 @@ class MentionScanner:
             plural = nxt in vocab.plural_region_words
             place = mention_index.get(key)
             if size == 1 and (key in vocab.stopwords or not capitalised or (
-                    place is not None and self._person(text, words, toks, i, place))):
+                    place is not None and self._person(ws, i, place))):
                 place = None
             if place is not None and nxt in vocab.not_after:
                 return None  # "Black Sea Fleet", "the Dnipro river": not the place
@@ -140,21 +158,20 @@ class MentionScanner:
                 continue
             found = vocab.facility_at(words, after) if nxt in vocab.facility_starts else None
             if found and place.precision in ("city", "facility") and found[1] <= self._run(
-                    text, toks, run, i, size + vocab.max_facility_words) - size:
+                    ws, i, size + vocab.max_facility_words) - size:
                 return _Match(i, after + found[1], gaz.facility(place, found[0]))
             return _Match(i, after, place)
-        return self._unknown_region(text, words, toks, run, i) if capitalised else None
+        return self._unknown_region(ws, i) if capitalised else None
 
-    def _unknown_region(self, text: str, words: list[str], toks: list[re.Match], run: list[int],
-                        i: int) -> _Match | None:
+    def _unknown_region(self, ws: _Words, i: int) -> _Match | None:
         """A capitalised "<X> region" or "<X> district" whose X is not known: a mention without
         a place (a district may still get its city from the words around it)."""
-        vocab = self.vocab
+        vocab, words = self.vocab, ws.words
         if words[i] in vocab.stopwords or not any(w in vocab.area_words for w in words[i + 1:i + 4]):
             return None
-        self._run(text, toks, run, i, 4)
-        for size in range(1, min(run[i] - 1, 3) + 1):
-            if not text[toks[i + size - 1].start()].isupper():
+        self._run(ws, i, 4)
+        for size in range(1, min(ws.run[i] - 1, 3) + 1):
+            if not ws.capitalised(i + size - 1):
                 return None
             after = words[i + size]
             if after in vocab.region_words or after in vocab.plural_region_words:
@@ -163,7 +180,7 @@ class MentionScanner:
                 return _Match(i, i + size + 1, None, district=True)
         return None
 
-    def _person(self, text: str, words: list[str], toks: list[re.Match], i: int, place: Place) -> bool:
+    def _person(self, ws: _Words, i: int, place: Place) -> bool:
         """Whether the one capitalised word ``i`` that names ``place`` is part of a person's name.
 
         The table ``person_names.csv`` decides: a known surname; a given name before a
@@ -172,47 +189,49 @@ class MentionScanner:
         "President Volodymyr"); a small town with a surname ending before a verb of saying
         ("Smirnov said").
         """
-        vocab, word = self.vocab, words[i]
+        vocab, words = self.vocab, ws.words
+        word = words[i]
         if word in vocab.surnames:
             return True
-        after = words[i + 1] if i + 1 < len(toks) else ""
-        if word in vocab.given_names and after and joinable(text, toks[i], toks[i + 1]) and (
-                text[toks[i + 1].start()].isupper() and after not in vocab.followers
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in vocab.given_names and after and ws.joined(i) and (
+                ws.capitalised(i + 1) and after not in vocab.followers
                 or after in vocab.speech_verbs):
             return True
-        if i > 0 and (words[i - 1] in vocab.given_names or words[i - 1] in vocab.titles) and text[
-                toks[i - 1].end():toks[i].start()] in (" ", ". ", "\u00a0") and text[toks[i - 1].start()].isupper():
+        if i > 0 and (words[i - 1] in vocab.given_names or words[i - 1] in vocab.titles) and \
+                ws.gaps[i] in (" ", ". ", "\u00a0") and ws.capitalised(i - 1):
             return True
         return bool(after in vocab.speech_verbs and place.population < SMALL_TOWN
-                    and word.endswith(vocab.surname_suffixes) and after and joinable(text, toks[i], toks[i + 1]))
+                    and word.endswith(vocab.surname_suffixes) and after and ws.joined(i))
 
-    def _district_cities(self, text: str, toks: list[re.Match], matches: list[_Match]) -> None:
+    def _district_cities(self, ws: _Words, matches: list[_Match]) -> None:
         """Place a city district by the city named with it: "Kharkiv's Kyivskyi district", "the
         Kyivskyi district of Kharkiv". Without one it stays unknown: the extractor knows which
         city the report is in; a same-named district of another city would be a guess."""
+        text, starts, ends = ws.text, ws.starts, ws.ends
         for n, match in enumerate(matches):
             if not match.district:
                 continue
             city = None
-            if n and _POSSESSIVE_GAP.fullmatch(text, toks[matches[n - 1].stop - 1].end(), toks[match.first].start()):
+            if n and _POSSESSIVE_GAP.fullmatch(text, ends[matches[n - 1].stop - 1], starts[match.first]):
                 city = matches[n - 1].place
-            elif n + 1 < len(matches) and _OF_GAP.fullmatch(text, toks[match.stop - 1].end(),
-                                                            toks[matches[n + 1].first].start()):
+            elif n + 1 < len(matches) and _OF_GAP.fullmatch(text, ends[match.stop - 1],
+                                                            starts[matches[n + 1].first]):
                 city = matches[n + 1].place
             if city is not None and city.precision == "city" and city.key not in self.gaz.sections:
                 matches[n] = replace(match, place=city)
 
-    def _spread_region_lists(self, text: str, toks: list[re.Match], words: list[str],
-                             matches: list[_Match]) -> None:
+    def _spread_region_lists(self, ws: _Words, matches: list[_Match]) -> None:
         """Make every town of a region list a region.
 
         "the Kharkiv and Sumy oblasts": the plural word stands after the last item only;
         "the regions of Belgorod and Kursk": before the first.
         """
         region_words = self.vocab.region_words | self.vocab.plural_region_words
+        text, words = ws.text, ws.words
 
         def listed(left: _Match, right: _Match) -> bool:
-            gap = text[toks[left.stop - 1].end():toks[right.first].start()]
+            gap = text[ws.ends[left.stop - 1]:ws.starts[right.first]]
             return _LIST_GAP.fullmatch(gap) is not None
 
         def is_town(match: _Match) -> bool:
@@ -238,22 +257,25 @@ class MentionScanner:
                     matches[k + 1] = as_region(matches[k + 1])
                     k += 1
 
-    def _widen(self, text: str, toks: list[re.Match], words: list[str],
-               matches: list[_Match]) -> None:
+    def _widen(self, ws: _Words, matches: list[_Match]) -> None:
         """Take in words before a name: "the airport in Pskov" (a facility), "the Black Sea"."""
-        vocab = self.vocab
+        vocab, words = self.vocab, ws.words
         for n, match in enumerate(matches):
             floor = matches[n - 1].stop if n else 0
             f, place = match.first, match.place
-            if place is None or f - 1 < floor or not joinable(text, toks[f - 1], toks[f]):
+            if place is None or f - 1 < floor:
                 continue
-            if place.precision == "sea" and words[f - 1] in vocab.articles:
+            sea_article = place.precision == "sea" and words[f - 1] in vocab.articles
+            linked_city = place.precision == "city" and words[f - 1] in vocab.facility_links
+            if not (sea_article or linked_city) or not ws.joined(f - 1):
+                continue
+            if sea_article:
                 matches[n] = replace(match, first=f - 1)
-            elif place.precision == "city" and words[f - 1] in vocab.facility_links:
+            else:
                 found = vocab.facility_ending_at(words[floor:f - 1], f - 1 - floor)
                 if found is None:
                     continue
                 start = f - 1 - found[1]
-                if all(joinable(text, toks[k], toks[k + 1]) for k in range(start, f - 1)):
+                if all(ws.joined(k) for k in range(start, f - 1)):
                     matches[n] = replace(match, first=start,
                                          place=self.gaz.facility(place, found[0]))
