@@ -33,6 +33,10 @@ SATURDAY = dt.date(2024, 10, 26)
     ("Debris fell on a house, wounding a\nman in his garden.", ["Debris fell on a house, wounding a\nman in his garden."]),
     ("MOSCOW, May 3. /TASS/. Air defences downed four drones.",
      ["MOSCOW, May 3. /TASS/.", "Air defences downed four drones."]),
+    # abbreviations, initials and dotted acronyms do not end a sentence; a long word does
+    ("The U.S. Army said so. A. Smith and Lt. Col. Petrenko agreed. It ended approx. 5 km away.",
+     ["The U.S. Army said so.", "A. Smith and Lt. Col. Petrenko agreed.", "It ended approx. 5 km away."]),
+    ("Drones hit Kharkiv. Two died.\n\nSirens sounded.", ["Drones hit Kharkiv.", "Two died.", "Sirens sounded."]),
 ])
 def test_sentences_keep_exact_spans(text, expected):
     sents = split_sentences(text)

@@ -8,6 +8,7 @@ from geopy.location import Location
 
 from dashboard.events import GEO_PRECISIONS
 from dashboard.gazetteer import Gazetteer, OfflineGeocoder, Place, data_dir, default_gazetteer
+from dashboard.names import fold, folded_words, joinable, tokens
 
 
 @pytest.fixture(scope="module")
@@ -340,3 +341,23 @@ def test_offline_geocoder_lists_candidates(gaz):
     locations = OfflineGeocoder(gaz).geocode("Donetsk", exactly_one=False)
     assert [loc.raw["country"] for loc in locations][:2] == ["UA", "RU"]
     assert OfflineGeocoder(gaz).geocode("Donetsk", country="RU").raw["country"] == "RU"
+
+
+@pytest.mark.parametrize("text", [
+    "Strikes on L’viv and Kyïv, Ukraine's north; St. Petersburg (Rostov-on-Don).",
+    "İSTANBUL and UKRAINE'S Kam'yanets'-Podil's'kyy", "", "  ", "foo_bar 12",
+])
+def test_folded_words_cut_as_tokens_and_keep_gaps(text):
+    words, gaps, starts, ends = folded_words(text)
+    assert len(gaps) == len(words) + 1 == len(starts) + 1 == len(ends) + 1
+    assert "".join(g + text[s:e] for g, s, e in zip(gaps, starts, ends)) + gaps[-1] == text
+    if len(text.lower()) == len(text):  # the words of the lower-cased text, folded
+        assert [(m.start(), m.end()) for m in tokens(text.lower())] == list(zip(starts, ends))
+    assert words == [fold(text[s:e]) for s, e in zip(starts, ends)]
+
+
+def test_folded_words_examples():
+    words, gaps, _, _ = folded_words("L’viv, St. Petersburg")
+    assert words == ["lviv", "st", "petersburg"]
+    assert gaps == ["", ", ", ". ", ""]
+    assert not joinable(gaps[1], words[0]) and joinable(gaps[2], words[1])

@@ -19,6 +19,8 @@ _BLOCK = re.compile(r"\n[ \t\r\f\v]*\n")
 _END = re.compile(r"[.!?]+[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")  # one branch: a fast charset scan
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]|]\s*$")
 _LABEL = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
+#: The ASCII word before a full stop (and any full stops after it): what the stop may abbreviate.
+_WORD_BEFORE_DOT = re.compile(r"([A-Za-z]+)\.*\Z")
 
 
 @dataclass(slots=True)
@@ -78,6 +80,12 @@ def _segments(text: str):
     pos = 0
     for m in list(_BLOCK.finditer(text)) + [None]:
         stop = len(text) if m is None else m.start()
+        if text.find("\n", pos, stop) < 0:  # one line, the common case: a paragraph of its own
+            if text[pos:stop].strip():
+                yield pos, stop
+            if m is not None:
+                pos = m.end()
+            continue
         lines = list(_lines(text, pos, stop))
         if lines:
             if _hard_wrapped(text, lines):
@@ -89,14 +97,14 @@ def _segments(text: str):
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    """Tell whether the period at ``dot`` closes an abbreviation or an initial, not a sentence."""
-    head = text[max(0, dot - 12):dot].rstrip(".")
-    k = len(head)
-    while k > 0 and head[k - 1].isascii() and head[k - 1].isalpha():
-        k -= 1
-    word = head[k:]
-    if not word:
+    """Tell whether the period at ``dot`` closes an abbreviation or an initial, not a sentence.
+
+    Only the 12 characters before the period are read ("U.S." and "Gov." fit).
+    """
+    found = _WORD_BEFORE_DOT.search(text, max(0, dot - 12), dot)
+    if found is None:
         return False
+    word = found.group(1)
     if word.lower() in ABBREVIATIONS:
         return True
     # an initial ("A. Smith") or a dotted acronym ("U.S.")
@@ -126,11 +134,12 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk = text[a:b]
         pos = 0
         for m in _END.finditer(chunk):
-            if m.group(0).startswith(".") and _is_abbreviation(chunk, m.start()):
+            if chunk[m.start()] == "." and _is_abbreviation(chunk, m.start()):
                 continue
             _add(out, text, a + pos, a + m.end(), para)
             pos = m.end()
-        _add(out, text, a + pos, b, para)
+        if a + pos < b:  # (an end at the paragraph's end leaves nothing after it)
+            _add(out, text, a + pos, b, para)
     return out
 
 
@@ -140,8 +149,7 @@ def _add(out: list, text: str, start: int, end: int, para: int) -> None:
     stripped = chunk.strip()
     if stripped:
         start += len(chunk) - len(chunk.lstrip())
-        end = start + len(stripped)
-        out.append(Sentence(start, end, text[start:end], para))
+        out.append(Sentence(start, start + len(stripped), stripped, para))
 
 
 #: A wire dateline at the head of a paragraph: "KYIV, Ukraine, 17 January 2023 —",
