@@ -85,6 +85,8 @@ class MentionScanner:
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
         self.vocab = gazetteer.vocabulary
+        #: Region words, singular and plural: "the regions of Belgorod and Kursk".
+        self.any_region_words = self.vocab.region_words | self.vocab.plural_region_words
 
     def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
         """Place names in ``text``: non-overlapping, longest match first, in text order."""
@@ -167,7 +169,7 @@ class MentionScanner:
         """A capitalised "<X> region" or "<X> district" whose X is not known: a mention without
         a place (a district may still get its city from the words around it)."""
         vocab, words = self.vocab, ws.words
-        if words[i] in vocab.stopwords or not any(w in vocab.area_words for w in words[i + 1:i + 4]):
+        if words[i] in vocab.stopwords or vocab.area_words.isdisjoint(words[i + 1:i + 4]):
             return None
         self._run(ws, i, 4)
         for size in range(1, min(ws.run[i] - 1, 3) + 1):
@@ -227,8 +229,7 @@ class MentionScanner:
         "the Kharkiv and Sumy oblasts": the plural word stands after the last item only;
         "the regions of Belgorod and Kursk": before the first.
         """
-        region_words = self.vocab.region_words | self.vocab.plural_region_words
-        text, words = ws.text, ws.words
+        region_words, text, words = self.any_region_words, ws.text, ws.words
 
         def listed(left: _Match, right: _Match) -> bool:
             gap = text[ws.ends[left.stop - 1]:ws.starts[right.first]]
