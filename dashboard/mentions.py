@@ -29,7 +29,7 @@ SMALL_TOWN = 100_000
 
 
 #: A character that may be upper case: the test of :func:`_openers` before ``str.isupper``.
-_MAY_BE_UPPER = re.compile(r"[A-Z]|[^\x00-\x7f]")
+_MAY_BE_UPPER = re.compile(r"[A-Z\x80-\U0010ffff]")  # one set, not two branches: a fast scan
 
 
 def _openers(text: str, starts: list[int], words: list[str], leads: frozenset[str]) -> list[int]:

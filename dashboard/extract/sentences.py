@@ -16,7 +16,9 @@ ABBREVIATIONS = frozenset(
     "nov dec no vs etc inc co jr sr prof adm cmdr approx est fig".split()
 )
 _BLOCK = re.compile(r"\n[ \t\r\f\v]*\n")
-_END = re.compile(r"[.!?]+[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")  # one branch: a fast charset scan
+#: A sentence end. Written ``[.!?][.!?]*``, not ``[.!?]+``: the regex engine scans for a pattern's
+#: first character by a fast loop only when it is a single character set, not a repeat.
+_END = re.compile(r"[.!?][.!?]*[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]|]\s*$")
 _LABEL = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
 #: The ASCII word before a full stop (and any full stops after it): what the stop may abbreviate.
