@@ -160,28 +160,30 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hit
         if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here
         role = "dateline" if start < dateline else _cue_role(low, start, end, gates, long_gates)
-        gap = text[refs[-1].end:start] if refs else ""
-        if role is None and refs and (_LIST_GAP.match(gap) and refs[-1].role in (
-                "launch", "landmark", "office", "target") or refs[-1].role == "launch" and _LAUNCH_LIST_GAP.match(gap)):
-            role = refs[-1].role  # "from the cities of Millerovo, Kursk and Bryansk"
-        if role is None and words.isupper() and len(words) > 3 and not text[:start].strip():
-            role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
-        if role is None and place is not None and place.precision == "country":
-            if _COUNTRY_DEFENDER.match(low[end:end + 60]):
-                role = "defender"
-            elif _COUNTRY_TARGET.search(low, max(0, start - 40), start):
-                role = "target"
-            else:
-                role = "context"
-        if role is None and refs and refs[-1].role == "target" and _CONTAINER_GAP.match(text[refs[-1].end:start]):
-            prev = refs[-1].place
-            if place is not None and prev is not None and (contains(place, prev) or _DISTRICT_AFTER.match(text, end)):
-                # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"; "the village
-                # of Stanovoye in the Ramenskoye district"
-                role = "container"
+        if role is None:  # no cue of its own: the name before it, its form or its country may tell
+            prev = refs[-1] if refs else None
+            gap = text[prev.end:start] if prev is not None else ""
+            if prev is not None and (_LIST_GAP.match(gap) and prev.role in ("launch", "landmark", "office", "target")
+                                     or prev.role == "launch" and _LAUNCH_LIST_GAP.match(gap)):
+                role = prev.role  # "from the cities of Millerovo, Kursk and Bryansk"
+            elif words.isupper() and len(words) > 3 and not text[:start].strip():
+                role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
+            elif place is not None and place.precision == "country":
+                if _COUNTRY_DEFENDER.match(low[end:end + 60]):
+                    role = "defender"
+                elif _COUNTRY_TARGET.search(low, max(0, start - 40), start):
+                    role = "target"
+                else:
+                    role = "context"
+            elif prev is not None and prev.role == "target" and _CONTAINER_GAP.match(gap):
+                if place is not None and prev.place is not None and (
+                        contains(place, prev.place) or _DISTRICT_AFTER.match(text, end)):
+                    # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"; "the village
+                    # of Stanovoye in the Ramenskoye district"
+                    role = "container"
         refs.append(PlaceRef(start, end, words, place, role or "target"))
     # "In the Dnipro region, ... in the city of Pavlohrad": a region before its own town locates it
-    for i, r in enumerate(refs):
+    for r in refs if len(refs) > 1 else ():
         if r.role == "target" and r.place is not None and r.place.precision == "region":
             if any(o.role == "target" and o.place is not None and o is not r and contains(r.place, o.place)
                    and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12)
