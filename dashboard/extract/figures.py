@@ -29,7 +29,7 @@ _STOP = frozenset(
     "with for as than per each every been be being said says while but if".split())
 _CLAUSE = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b")
 _POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b")
-_RELATIVE = re.compile(r"^\s*(?:that|which)\b")
+_RELATIVE = re.compile(r"\s*(?:that|which)\b")  # matched at a position
 _PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])")
 _OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b")
 _ELLIPSIS = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
@@ -74,6 +74,8 @@ def verbs_in(text: str, weapons: list[Weapon], hits=None):
     (``hits``: matches of :data:`VERBS` found beforehand, if any)."""
     if hits is None:
         hits = vocab_hits(VERBS, lower_same_length(text))
+    if not weapons:
+        return hits
     # "air-launched", "sea-launched" inside a weapon phrase are not verbs
     return [h for h in hits if not any(w.start <= h[0] < w.end for w in weapons)]
 
@@ -110,14 +112,15 @@ def _partial(w: str, n: Number) -> bool:
 
 def _post_field(w: str, start: int, limit: int, verbs):
     """Field of the verb attached after a noun: passive or intransitive in the same clause."""
-    stop = limit
-    rel = _RELATIVE.match(w[start:limit])
-    m = (_CLAUSE if rel else _POST_STOP).search(w, start + (rel.end() if rel else 0), limit)
-    if m:
-        stop = m.start()
-    found = [v for v in verbs if start <= v[0] < stop]
-    if not found:
+    found = [v for v in verbs if start <= v[0] < limit]
+    if not found:  # no verb up to the next number: no clause end to look for
         return None, False
+    rel = _RELATIVE.match(w, start, limit)
+    m = (_CLAUSE if rel else _POST_STOP).search(w, rel.end() if rel else start, limit)
+    if m:
+        found = [v for v in found if v[0] < m.start()]
+        if not found:
+            return None, False
     fields = [v[2] for v in found]
     neg = bool(_NEGATION.search(w[start:found[0][0]]))
     return ("lost" if "lost" in fields else fields[0]), neg
@@ -125,11 +128,14 @@ def _post_field(w: str, start: int, limit: int, verbs):
 
 def _pre_field(w: str, start: int, floor: int, verbs):
     """Field of the nearest verb before a count in the same clause."""
+    found = [v for v in verbs if floor <= v[0] and v[1] <= start]
+    if not found:  # no verb before it: no clause start to look for
+        return None
     cut = floor
     for m in _CLAUSE.finditer(w, floor, start):
         if m.group() != ":":
             cut = m.end()
-    found = [v for v in verbs if cut <= v[0] and v[1] <= start]
+    found = [v for v in found if cut <= v[0]]
     if not found:
         return None
     if _DISTRIBUTIVE.search(w[cut:start]):
@@ -342,6 +348,8 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
 
 def _specific(counts: list[Count], weapons: list[Weapon]) -> list[Count]:
     """"3 Iskander-M missiles ...; 2 missiles were downed": plain "missiles" are the one kind named."""
+    if not counts:
+        return counts
     specific = {(x.cls, x.model) for x in weapons if x.cls in ("cruise_missile", "ballistic_missile")}
     if len(specific) == 1:
         cls, model = specific.pop()

@@ -65,9 +65,10 @@ _UA_ACTOR = re.compile(
 #: Gates on the lower-cased sentence (no IGNORECASE: it lower-cases every character it tries).
 _RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
 _UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
-_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
-_ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
-                          r"shell|carried")
+#: Substrings without which neither pattern matches (``in`` tests: faster than one regex of them).
+_ACTOR_WORDS = ("russia", "ukrain", "kyiv", "kiev", "moscow", "sbu", "occupiers", "invaders")
+_ATTACK_WORDS = ("launch", "attack", "fire", "struck", "strike", "hit", "used", "uses", "target", "pummel", "send",
+                 "sent", "deploy", "bombard", "shell", "carried")
 _ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
                       r"area|village|district|settlement)\b", re.I)
 _DEFENDER = re.compile(
@@ -103,7 +104,7 @@ class Reading:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
         text = self.sentence.text
         low = lower_same_length(text)
-        if not _ACTOR_GATE.search(low) or not _ATTACK_GATE.search(low):
+        if not any(w in low for w in _ACTOR_WORDS) or not any(w in low for w in _ATTACK_WORDS):
             return None
         # each pattern opens with one of its gate's words: try it only there, leftmost first
         for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
