@@ -93,9 +93,7 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
     ``gates`` and ``long_gates`` are the starts of the gate words in the whole sentence (found
     once per sentence by :func:`assign_roles`); the same as looking in each name's window, as no
     gate word runs into the name after it."""
-    after = before = None
-    if low[end:end + 1] in _AFTER_OPENERS:
-        after = _AFTER_RE.match(low, end, end + 60)
+    before = None
     # every "before" row opens with one of its gate's words: try the rows only there, leftmost
     # first, which finds what one search of the window would find
     for g in gates:
@@ -116,12 +114,10 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
                     long.lastgroup[1:]) < int(before.lastgroup[1:]):
                 before = long  # the leftmost cue, as one regex of all rows would find
             break
-    if after is None:
-        return _BEFORE[int(before.lastgroup[1:])][1] if before else None
-    if before is None:
-        return _AFTER[int(after.lastgroup[1:])][1]
-    # both: the row that comes first in the table wins
-    return _BEFORE[int(before.lastgroup[1:])][1]
+    if before is not None:  # the "before" rows come first in the table: they win over an "after" cue
+        return _BEFORE[int(before.lastgroup[1:])][1]
+    after = _AFTER_RE.match(low, end, end + 60) if low[end:end + 1] in _AFTER_OPENERS else None
+    return _AFTER[int(after.lastgroup[1:])][1] if after is not None else None
 
 
 def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hits=None) -> list[PlaceRef]:
@@ -155,7 +151,8 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hit
         gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
         long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
     else:
-        gates, long_gates = [h[0] for h in gate_hits[0]], [h[0] for h in gate_hits[1]]
+        gates = [h[0] for h in gate_hits[0]] if gate_hits[0] else ()
+        long_gates = [h[0] for h in gate_hits[1]] if gate_hits[1] else ()
     for start, end, words, place in mentions:
         if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here

@@ -45,7 +45,7 @@ STRIKES = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\
 #: Any word that may count casualties: sentences without one skip the casualty rules.
 CASUALTY_WORDS = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
 PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
-_PRELIMINARY_GATE = re.compile(r"prelim|previous|initial|earlier")
+_PRELIMINARY_WORDS = ("prelim", "previous", "initial", "earlier")  # without which it does not match
 _CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
 #: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
@@ -206,10 +206,10 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
     claimant = find_claimant(text, hits["orgs"], hits["titles"])
     places = assign_roles(text, mentions, dateline=head, gate_hits=(hits["place_gates"], hits["launch_gates"]))
-    has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
     counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)
-              if not cue and (weapons or has_count and (hits["verbs"] or context_count is not None)) else [])
+              if not cue and (weapons or numbers and (hits["verbs"] or context_count is not None)
+                              and any(n.kind == "count" for n in numbers)) else [])
     casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] and not cue else []
     if hits["casualty"] and numbers:
         tolls = toll_counts(text, numbers)
@@ -233,8 +233,8 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
         strike=strike, background_cue=cue,
-        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and _PRELIMINARY_GATE.search(
-            low) else False)
+        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and any(
+            w in low for w in _PRELIMINARY_WORDS) else False)
 
 
 #: A strike word that tells of no strike on a place: a participle used as an adjective ("a
