@@ -180,11 +180,13 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hit
                     role = "container"
         refs.append(PlaceRef(start, end, words, place, role or "target"))
     # "In the Dnipro region, ... in the city of Pavlohrad": a region before its own town locates it
-    for r in refs if len(refs) > 1 else ():
+    # (a region contains only towns and facilities: see :func:`contains`)
+    towns = [o for o in refs if o.role == "target" and o.place is not None
+             and o.place.precision in ("city", "facility")]
+    for r in refs if towns else ():
         if r.role == "target" and r.place is not None and r.place.precision == "region":
-            if any(o.role == "target" and o.place is not None and o is not r and contains(r.place, o.place)
-                   and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12)
-                   for o in refs):
+            if any(contains(r.place, o.place)
+                   and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12) for o in towns):
                 r.role = "container"
     return refs
 
