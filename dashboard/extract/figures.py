@@ -62,6 +62,7 @@ _DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){
 _REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b")
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?")
 _MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$")
+_MORE_WORD = re.compile(r"more|other|further|additional")  # in every match of _MORE
 
 
 def mask_parentheses(text: str) -> str:
@@ -107,6 +108,8 @@ def _head_noun(w: str, end: int, weapons: list[Weapon]) -> int | None:
 
 def _partial(w: str, n: Number) -> bool:
     """Whether a count adds to one given before ("three more", "another 208 drones")."""
+    if not _MORE_WORD.search(w, max(0, n.lead - 12), n.end + 12):
+        return False  # a quick test: every cue holds one of these words
     return bool(_MORE.search(w[n.end:n.end + 12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
 
 
@@ -213,7 +216,9 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
         if head is not None and weapons[head].start < nxt:
             x = weapons[head]
             used_weapons.add(head)
-            definite = bool(_DEFINITE.search(w, max(0, n.lead - 30), n.lead))  # "of the 23 missiles"
+            # "of the 23 missiles" (a quick test first: "the", "these", "those")
+            definite = w.find("the", max(0, n.lead - 30), n.lead) >= 0 and bool(
+                _DEFINITE.search(w, max(0, n.lead - 30), n.lead))
             out_of = bool(_OUT_OF.fullmatch(w, 0, n.lead))  # "Out of the 18 missiles ..."
             fld = None
             adjectival = [v for v in verbs if n.end <= v[0] < x.start]
