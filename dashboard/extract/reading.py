@@ -45,7 +45,7 @@ STRIKES = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\
 #: Any word that may count casualties: sentences without one skip the casualty rules.
 CASUALTY_WORDS = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
 PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
-_PRELIMINARY_WORDS = ("prelim", "previous", "initial", "earlier")  # without which it does not match
+_PRELIMINARY_GATE = re.compile(r"prelim|previous|initial|earlier")
 _CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
 #: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
@@ -65,10 +65,9 @@ _UA_ACTOR = re.compile(
 #: Gates on the lower-cased sentence (no IGNORECASE: it lower-cases every character it tries).
 _RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
 _UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
-#: Substrings without which neither pattern matches (``in`` tests: faster than one regex of them).
-_ACTOR_WORDS = ("russia", "ukrain", "kyiv", "kiev", "moscow", "sbu", "occupiers", "invaders")
-_ATTACK_WORDS = ("launch", "attack", "fire", "struck", "strike", "hit", "used", "uses", "target", "pummel", "send",
-                 "sent", "deploy", "bombard", "shell", "carried")
+_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
+_ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
+                          r"shell|carried")
 _ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
                       r"area|village|district|settlement)\b", re.I)
 _DEFENDER = re.compile(
@@ -104,7 +103,7 @@ class Reading:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
         text = self.sentence.text
         low = lower_same_length(text)
-        if not any(w in low for w in _ACTOR_WORDS) or not any(w in low for w in _ATTACK_WORDS):
+        if not _ACTOR_GATE.search(low) or not _ATTACK_GATE.search(low):
             return None
         # each pattern opens with one of its gate's words: try it only there, leftmost first
         for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
@@ -233,8 +232,8 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
         strike=strike, background_cue=cue,
-        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and any(
-            w in low for w in _PRELIMINARY_WORDS) else False)
+        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and _PRELIMINARY_GATE.search(
+            low) else False)
 
 
 #: A strike word that tells of no strike on a place: a participle used as an adjective ("a
