@@ -249,7 +249,9 @@ def _not_a_strike(low: str, hit) -> bool:
     before = low[max(0, a - 40):a]
     if low.endswith("ed", a, b) and _ATTRIBUTIVE.search(before):
         return True
-    return (low.startswith(("attack", "strike", "raid", "assault", "barrage"), a) and bool(_TIME_PHRASE.search(before))
+    return (low.startswith(("attack", "strike", "raid", "assault", "barrage"), a)
+            and ("during" in before or "amid" in before)  # a quick test: every time phrase opens so
+            and bool(_TIME_PHRASE.search(before))
             and not low.startswith((" on ", " against "), b))  # "during the attack on Moscow" names it
 
 
