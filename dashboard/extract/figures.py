@@ -107,7 +107,7 @@ def _head_noun(w: str, end: int, weapons: list[Weapon]) -> int | None:
 
 
 def _partial(w: str, n: Number) -> bool:
-    """Whether a count adds to one given before ("three more", "another 208 drones")."""
+    """Whether a count adds to one given before ("three more drones", "12 other drones")."""
     if not _MORE_WORD.search(w, max(0, n.lead - 12), n.end + 12):
         return False  # a quick test: every cue holds one of these words
     return bool(_MORE.search(w[n.end:n.end + 12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
