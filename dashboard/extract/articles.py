@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .counts import Count
+
 _NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")  # lower-cased text
 _ALL = re.compile(r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+")  # lower-cased text
 _ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$")  # lower-cased text
@@ -24,8 +26,6 @@ def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
     """One weapon named in the singular and shot down: "a Ukrainian drone had been shot down",
     "intercepted a Russian missile". Only for intercepted and lost: "struck Kharkiv with a glide
     bomb" is not read as a count of bombs launched."""
-    from .figures import Count
-
     out = []
     if not any(v[2] in ("intercepted", "lost") for v in verbs):
         return out  # only a weapon shot down or lost is counted from an article
@@ -56,8 +56,6 @@ def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
 
 def all_of_them(w: str, verbs, counts) -> list:
     """"..., all of which were shot down": the field takes the whole count before it."""
-    from .figures import Count
-
     out = []
     if "all " not in w:
         return out

@@ -11,9 +11,9 @@ and verb of the count they lean on. Electronic warfare words make a count ``lost
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .articles import all_of_them, article_counts
+from .counts import Count
 from .numbers import Number
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 from .weapons import Weapon
@@ -29,7 +29,7 @@ _STOP = frozenset(
     "with for as than per each every been be being said says while but if".split())
 _CLAUSE = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b")
 _POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b")
-_RELATIVE = re.compile(r"^\s*(?:that|which)\b")
+_RELATIVE = re.compile(r"\s*(?:that|which)\b")  # matched at a position
 _PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])")
 _OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b")
 _ELLIPSIS = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
@@ -62,32 +62,7 @@ _DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){
 _REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b")
 _COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?")
 _MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$")
-
-
-@dataclass(slots=True)
-class Count:
-    """One figure read from a sentence (offsets relative to the sentence)."""
-
-    field: str
-    value: int
-    at_least: bool
-    start: int
-    end: int
-    cls: str | None = None
-    model: str | None = None
-    attacker_words: str = ""
-    article: bool = False
-    partial: bool = False
-    partitive: bool = False  # "15 of 18 drones": shares the place of the whole
-    subset: bool = False  # "nine of them", "18 of which": a part of a set named before
-    of_base: "Count | None" = None  # the count of this sentence that "of them" refers to
-    of_the: bool = False  # "87 of the missiles", "out of the 18 missiles": a set named before
-    whole_value: int | None = None  # the 23 of "21 of the 23 missiles"
-    each: bool = False  # "two each over the Tambov and Smolensk regions"
-    refers_to: dict | None = None  # set from context: where the set referred to went
-    whole_of: "Count | None" = None  # the 16 of "15 out of the 16 drones" is the whole of the 15
-    toll: bool = False  # "the death toll has risen to 12": a running total of the report's attack
-    ellipsis_of: "Count | None" = None  # "9 over Kursk, 5 over Belgorod": the 5 leans on the 9
+_MORE_WORD = re.compile(r"more|other|further|additional")  # in every match of _MORE
 
 
 def mask_parentheses(text: str) -> str:
@@ -100,6 +75,8 @@ def verbs_in(text: str, weapons: list[Weapon], hits=None):
     (``hits``: matches of :data:`VERBS` found beforehand, if any)."""
     if hits is None:
         hits = vocab_hits(VERBS, lower_same_length(text))
+    if not weapons:
+        return hits
     # "air-launched", "sea-launched" inside a weapon phrase are not verbs
     return [h for h in hits if not any(w.start <= h[0] < w.end for w in weapons)]
 
@@ -120,16 +97,33 @@ _OUT_OF = re.compile(r"\W*out\s+of\s+(?:the\s+)?")
 _ALL_BEFORE = re.compile(r"\ball\s+$")
 
 
+def _head_noun(w: str, end: int, weapons: list[Weapon]) -> int | None:
+    """Index of the weapon phrase that a number ending at ``end`` counts: the first after it
+    with only adjectives between ("33 Russian drones"), unless a people noun comes first."""
+    for k, x in enumerate(weapons):
+        if x.start >= end and _filler_ok(w[end:x.start]):
+            return None if _PEOPLE_LOW.search(w, end, x.start) else k
+    return None
+
+
+def _partial(w: str, n: Number) -> bool:
+    """Whether a count adds to one given before ("three more drones", "12 other drones")."""
+    if not _MORE_WORD.search(w, max(0, n.lead - 12), n.end + 12):
+        return False  # a quick test: every cue holds one of these words
+    return bool(_MORE.search(w[n.end:n.end + 12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
+
+
 def _post_field(w: str, start: int, limit: int, verbs):
     """Field of the verb attached after a noun: passive or intransitive in the same clause."""
-    stop = limit
-    rel = _RELATIVE.match(w[start:limit])
-    m = (_CLAUSE if rel else _POST_STOP).search(w, start + (rel.end() if rel else 0), limit)
-    if m:
-        stop = m.start()
-    found = [v for v in verbs if start <= v[0] < stop]
-    if not found:
+    found = [v for v in verbs if start <= v[0] < limit]
+    if not found:  # no verb up to the next number: no clause end to look for
         return None, False
+    rel = _RELATIVE.match(w, start, limit)
+    m = (_CLAUSE if rel else _POST_STOP).search(w, rel.end() if rel else start, limit)
+    if m:
+        found = [v for v in found if v[0] < m.start()]
+        if not found:
+            return None, False
     fields = [v[2] for v in found]
     neg = bool(_NEGATION.search(w[start:found[0][0]]))
     return ("lost" if "lost" in fields else fields[0]), neg
@@ -137,11 +131,14 @@ def _post_field(w: str, start: int, limit: int, verbs):
 
 def _pre_field(w: str, start: int, floor: int, verbs):
     """Field of the nearest verb before a count in the same clause."""
+    found = [v for v in verbs if floor <= v[0] and v[1] <= start]
+    if not found:  # no verb before it: no clause start to look for
+        return None
     cut = floor
     for m in _CLAUSE.finditer(w, floor, start):
         if m.group() != ":":
             cut = m.end()
-    found = [v for v in verbs if cut <= v[0] and v[1] <= start]
+    found = [v for v in found if cut <= v[0]]
     if not found:
         return None
     if _DISTRIBUTIVE.search(w[cut:start]):
@@ -180,8 +177,10 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     # IGNORECASE, which would lower-case every character they try
     w = lower_same_length(orig)
     verbs = verbs_in(w, weapons, verb_hits)
-    counts: list[Count] = []
     nums = [n for n in numbers if n.kind == "count"]
+    if not nums:  # no number: only a weapon named in the singular may be a count
+        return _specific(article_counts(w, weapons, verbs, set(), []), weapons)
+    counts: list[Count] = []
     used_weapons: set[int] = set()
     total: Count | None = None  # "Out of the 18 missiles ..., 15 were destroyed"
     wholes: dict[int, Count] = {}  # the "16" of "15 out of the 16 drones": launched by convention
@@ -190,19 +189,12 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
     if verbs or context is None or not (context_cls is None or context.cls in (context_cls, None, "unknown")
                                         or context_cls == "unknown") or not _BREAKDOWN.search(orig):
         context = None
-    if not nums:  # no number: only a weapon named in the singular may be a count
-        return _specific([c for c in article_counts(w, weapons, verbs, used_weapons, counts) if c.field], weapons)
     for i, n in enumerate(nums):
         nxt = nums[i + 1].lead if i + 1 < len(nums) else len(w)
         after = w[n.end:n.end + 90]  # every pattern below looks a few words ahead at most
         prev = counts[-1] if counts else None
         floor = prev.end if prev else 0
-        head = next((k for k, x in enumerate(weapons) if x.start >= n.end and _filler_ok(w[n.end:x.start])), None)
-        if head is not None and _PEOPLE_LOW.search(w, n.end, weapons[head].start):
-            head = None
-        partial = bool(_MORE.search(after[:12]) or _MORE.search(w[max(0, n.lead - 12):n.lead]))
-        definite = bool(_DEFINITE.search(w, max(0, n.lead - 30), n.lead))  # "of the 23 missiles"
-        out_of = bool(_OUT_OF.fullmatch(w, 0, n.lead))  # "Out of the 18 missiles ..."
+        head = _head_noun(w, n.end, weapons) if weapons else None
         of_the = _OF_THE.match(after)
         if of_the and i + 1 < len(nums) and nums[i + 1].lead <= n.end + of_the.end():
             of_the = None  # "21 of the 23 missiles": a partitive with its whole
@@ -218,12 +210,16 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
                     # "launched 126 drones ..., and that 79 of the drones were shot down"
                     base = next((c for c in reversed(counts) if c.cls == x.cls or c.cls in (None, "unknown")), None)
                     counts.append(Count(fld, 0 if neg else n.value, n.at_least, n.start, x.end, x.cls, x.model,
-                                        w[max(0, n.start - 1):x.end], partial=partial, subset=True,
+                                        w[max(0, n.start - 1):x.end], partial=_partial(w, n), subset=True,
                                         of_the=base is None, of_base=base))
                 continue
         if head is not None and weapons[head].start < nxt:
             x = weapons[head]
             used_weapons.add(head)
+            # "of the 23 missiles" (a quick test first: "the", "these", "those")
+            definite = w.find("the", max(0, n.lead - 30), n.lead) >= 0 and bool(
+                _DEFINITE.search(w, max(0, n.lead - 30), n.lead))
+            out_of = bool(_OUT_OF.fullmatch(w, 0, n.lead))  # "Out of the 18 missiles ..."
             fld = None
             adjectival = [v for v in verbs if n.end <= v[0] < x.start]
             if adjectival:
@@ -254,7 +250,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
             if fld is None and context is not None:
                 fld = context.field  # "The missiles were two Kinzhals and nine Iskanders"
             c = Count(fld or "", n.value, n.at_least, n.start, x.end, x.cls, x.model,
-                      w[max(0, n.start - 1):x.end], partial=partial, of_the=definite,
+                      w[max(0, n.start - 1):x.end], partial=_partial(w, n), of_the=definite,
                       whole_value=n.value if definite else None, each=bool(_EACH.match(w, x.end)))
             if i in wholes:
                 wholes[i].whole_of = None
@@ -310,7 +306,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
             if fld:
                 counts.append(Count(fld, 0 if neg else n.value, n.at_least, n.start, n.end + m.end(),
                                     base.cls, base.model, base.attacker_words, subset=True, of_base=real,
-                                    partial=partial))
+                                    partial=_partial(w, n)))
             continue
         m = _ELLIPSIS.match(after)
         if m and not _PEOPLE_LOW.match(after.lstrip()):
@@ -324,7 +320,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
                     base = context  # a list item: "- 46 over the Kursk region"
             if base is not None:
                 counts.append(Count(base.field, n.value, n.at_least, n.start, n.end + m.end(),
-                                    base.cls, base.model, base.attacker_words, partial=partial,
+                                    base.cls, base.model, base.attacker_words, partial=_partial(w, n),
                                     subset=base.subset, of_base=base.of_base, of_the=base.of_the,
                                     each=bool(m.group("each")), ellipsis_of=base if base is prev else None))
             continue
@@ -338,7 +334,7 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
             model = base.model if base else None
             neg = bool(_NEGATION.search(m.group(0)))
             counts.append(Count(v[2], 0 if neg else n.value, n.at_least, n.start, n.end + m.end(),
-                                cls, model, base.attacker_words if base else "", partial=partial))
+                                cls, model, base.attacker_words if base else "", partial=_partial(w, n)))
             continue
     for c in pending:  # a count joined by "and" to the next one takes its verb
         nxt_c = next((o for o in sorted(counts, key=lambda o: o.start) if o.start >= c.end), None)
@@ -357,6 +353,8 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
 
 def _specific(counts: list[Count], weapons: list[Weapon]) -> list[Count]:
     """"3 Iskander-M missiles ...; 2 missiles were downed": plain "missiles" are the one kind named."""
+    if not counts:
+        return counts
     specific = {(x.cls, x.model) for x in weapons if x.cls in ("cruise_missile", "ballistic_missile")}
     if len(specific) == 1:
         cls, model = specific.pop()

@@ -65,7 +65,8 @@ def _determiners(w: str, numbers: list[Number], people_hits=None):
     nouns = [h[0] for h in people_hits]
     if not nouns:
         return
-    for m in _A_AN.finditer(w):
+    # an article counts where a noun follows within 45 characters: look only from the first noun's reach
+    for m in _A_AN.finditer(w, max(0, nouns[0] - 47), nouns[-1]):
         if any(0 < k - m.end() <= 45 for k in nouns):
             yield m.start(), m.start(), m.end(), 1, False, True
 

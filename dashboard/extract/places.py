@@ -93,9 +93,7 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
     ``gates`` and ``long_gates`` are the starts of the gate words in the whole sentence (found
     once per sentence by :func:`assign_roles`); the same as looking in each name's window, as no
     gate word runs into the name after it."""
-    after = before = None
-    if low[end:end + 1] in _AFTER_OPENERS:
-        after = _AFTER_RE.match(low, end, end + 60)
+    before = None
     # every "before" row opens with one of its gate's words: try the rows only there, leftmost
     # first, which finds what one search of the window would find
     for g in gates:
@@ -116,12 +114,10 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
                     long.lastgroup[1:]) < int(before.lastgroup[1:]):
                 before = long  # the leftmost cue, as one regex of all rows would find
             break
-    if after is None:
-        return _BEFORE[int(before.lastgroup[1:])][1] if before else None
-    if before is None:
-        return _AFTER[int(after.lastgroup[1:])][1]
-    # both: the row that comes first in the table wins
-    return _BEFORE[int(before.lastgroup[1:])][1]
+    if before is not None:  # the "before" rows come first in the table: they win over an "after" cue
+        return _BEFORE[int(before.lastgroup[1:])][1]
+    after = _AFTER_RE.match(low, end, end + 60) if low[end:end + 1] in _AFTER_OPENERS else None
+    return _AFTER[int(after.lastgroup[1:])][1] if after is not None else None
 
 
 def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hits=None) -> list[PlaceRef]:
@@ -155,37 +151,42 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hit
         gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
         long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
     else:
-        gates, long_gates = [h[0] for h in gate_hits[0]], [h[0] for h in gate_hits[1]]
+        gates = [h[0] for h in gate_hits[0]] if gate_hits[0] else ()
+        long_gates = [h[0] for h in gate_hits[1]] if gate_hits[1] else ()
     for start, end, words, place in mentions:
         if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here
         role = "dateline" if start < dateline else _cue_role(low, start, end, gates, long_gates)
-        gap = text[refs[-1].end:start] if refs else ""
-        if role is None and refs and (_LIST_GAP.match(gap) and refs[-1].role in (
-                "launch", "landmark", "office", "target") or refs[-1].role == "launch" and _LAUNCH_LIST_GAP.match(gap)):
-            role = refs[-1].role  # "from the cities of Millerovo, Kursk and Bryansk"
-        if role is None and words.isupper() and len(words) > 3 and not text[:start].strip():
-            role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
-        if role is None and place is not None and place.precision == "country":
-            if _COUNTRY_DEFENDER.match(low[end:end + 60]):
-                role = "defender"
-            elif _COUNTRY_TARGET.search(low, max(0, start - 40), start):
-                role = "target"
-            else:
-                role = "context"
-        if role is None and refs and refs[-1].role == "target" and _CONTAINER_GAP.match(text[refs[-1].end:start]):
-            prev = refs[-1].place
-            if place is not None and prev is not None and (contains(place, prev) or _DISTRICT_AFTER.match(text, end)):
-                # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"; "the village
-                # of Stanovoye in the Ramenskoye district"
-                role = "container"
+        if role is None:  # no cue of its own: the name before it, its form or its country may tell
+            prev = refs[-1] if refs else None
+            gap = text[prev.end:start] if prev is not None else ""
+            if prev is not None and (_LIST_GAP.match(gap) and prev.role in ("launch", "landmark", "office", "target")
+                                     or prev.role == "launch" and _LAUNCH_LIST_GAP.match(gap)):
+                role = prev.role  # "from the cities of Millerovo, Kursk and Bryansk"
+            elif words.isupper() and len(words) > 3 and not text[:start].strip():
+                role = "dateline"  # "KYIV, Ukraine --", "MOSCOW (AFP):"
+            elif place is not None and place.precision == "country":
+                if _COUNTRY_DEFENDER.match(low[end:end + 60]):
+                    role = "defender"
+                elif _COUNTRY_TARGET.search(low, max(0, start - 40), start):
+                    role = "target"
+                else:
+                    role = "context"
+            elif prev is not None and prev.role == "target" and _CONTAINER_GAP.match(gap):
+                if place is not None and prev.place is not None and (
+                        contains(place, prev.place) or _DISTRICT_AFTER.match(text, end)):
+                    # "Pavlohrad, in the Dnipro region"; "Engels in the Saratov region"; "the village
+                    # of Stanovoye in the Ramenskoye district"
+                    role = "container"
         refs.append(PlaceRef(start, end, words, place, role or "target"))
     # "In the Dnipro region, ... in the city of Pavlohrad": a region before its own town locates it
-    for i, r in enumerate(refs):
+    # (a region contains only towns and facilities: see :func:`contains`)
+    towns = [o for o in refs if o.role == "target" and o.place is not None
+             and o.place.precision in ("city", "facility")]
+    for r in refs if towns else ():
         if r.role == "target" and r.place is not None and r.place.precision == "region":
-            if any(o.role == "target" and o.place is not None and o is not r and contains(r.place, o.place)
-                   and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12)
-                   for o in refs):
+            if any(contains(r.place, o.place)
+                   and not _OWN_FIGURE.search(text, min(r.end, o.end), max(r.start, o.start) + 12) for o in towns):
                 r.role = "container"
     return refs
 

@@ -205,10 +205,10 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
     claimant = find_claimant(text, hits["orgs"], hits["titles"])
     places = assign_roles(text, mentions, dateline=head, gate_hits=(hits["place_gates"], hits["launch_gates"]))
-    has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
     counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)
-              if not cue and (weapons or has_count and (hits["verbs"] or context_count is not None)) else [])
+              if not cue and (weapons or numbers and (hits["verbs"] or context_count is not None)
+                              and any(n.kind == "count" for n in numbers)) else [])
     casualties = casualty_counts(text, numbers, hits["people"]) if hits["casualty"] and not cue else []
     if hits["casualty"] and numbers:
         tolls = toll_counts(text, numbers)
@@ -249,7 +249,9 @@ def _not_a_strike(low: str, hit) -> bool:
     before = low[max(0, a - 40):a]
     if low.endswith("ed", a, b) and _ATTRIBUTIVE.search(before):
         return True
-    return (low.startswith(("attack", "strike", "raid", "assault", "barrage"), a) and bool(_TIME_PHRASE.search(before))
+    return (low.startswith(("attack", "strike", "raid", "assault", "barrage"), a)
+            and ("during" in before or "amid" in before)  # a quick test: every time phrase opens so
+            and bool(_TIME_PHRASE.search(before))
             and not low.startswith((" on ", " against "), b))  # "during the attack on Moscow" names it
 
 
