@@ -142,13 +142,15 @@ def _seat(office: PlaceRef | None, ctx) -> PlaceRef | None:
     return office
 
 
-def report_place(ctx, actor: str | None = None) -> PlaceRef | None:
+def report_place(ctx, r: Reading | None = None) -> PlaceRef | None:
     """The place the report is about: the first target named so far, else the first one it
-    names at all, else the country that the sentence's (or report's) attacker attacked."""
+    names at all, else the country that the attacker of sentence ``r`` (or of the report so
+    far) attacked. The attackers are looked for only then: finding one takes a few regexes."""
     for ref in (ctx["doc_place"], ctx.get("doc_first")):
         if ref is not None:
             return ref
-    return country_ref(OTHER_SIDE.get(actor or ctx.get("doc_actor") or ""), ctx["gazetteer"])
+    actor = (r.actor if r is not None else None) or next((e.actor for e in ctx["earlier"] if e.actor), None)
+    return country_ref(OTHER_SIDE.get(actor or ""), ctx["gazetteer"])
 
 
 def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | None:
@@ -199,4 +201,4 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
     if count is not None and cl is not None and cl.national and cl.side:
         return country_ref(cl.side, gaz)
     # the report's place; else, "Russia's bombers fired 18 missiles", the attacked country
-    return report_place(ctx, r.actor) or (country_ref(cl.side, gaz) if cl is not None and cl.national else None)
+    return report_place(ctx, r) or (country_ref(cl.side, gaz) if cl is not None and cl.national else None)
