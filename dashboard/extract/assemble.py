@@ -36,9 +36,9 @@ _DISTRICT = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
 #: A claim before its sentence fills it in (copied: cheaper than a dict display per claim).
 _BLANK = {"place": None, "place_ref": None, "weapon": "unknown", "weapon_model": None, **dict.fromkeys(FIGURES),
           "at_least": None, "date": None, "date_precision": "unknown", "date_inferred": False, "claimed_by": None,
-          "attacker": None, "evidence": None, "span": None, "_place_key": None, "_sentence": 0,
+          "attacker": None, "evidence": None, "span": None, "_place_key": None,
           "_preliminary": False}
-_PRIVATE = ("_place_key", "_sentence", "_preliminary", "_ref", "_article", "_partial", "_bare")
+_PRIVATE = ("_place_key", "_preliminary", "_ref", "_article", "_partial", "_bare")
 _DISTRICTS = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
 
 
@@ -64,7 +64,7 @@ def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx, launch="sent
         claim["date_inferred"] = bool(date.inferred and date.date)
     claim["claimed_by"] = claimant.name if claimant else None
     claim["evidence"], claim["span"] = s.text, [s.start, s.end]
-    claim["_sentence"], claim["_preliminary"] = s.start, r.preliminary
+    claim["_preliminary"] = r.preliminary
     lp = ctx.get("launch") if launch == "sentence" else launch
     if lp is not None:
         claim["launch_place"] = lp.place.name if lp.place else lp.text
@@ -78,7 +78,9 @@ def set_place(claim: dict, ref: PlaceRef | None, gazetteer) -> None:
     """Put a place on a claim: the gazetteer's place (a facility at its town) or the words."""
     if ref is None:
         return
-    place = town_of(ref.place, gazetteer)
+    place = ref.place
+    if place is not None and place.precision == "facility":
+        place = town_of(place, gazetteer)
     claim["_ref"] = ref
     claim["place_ref"] = place
     claim["place"] = place.name if place is not None else _DISTRICTS.sub(" district", ref.text)
@@ -171,13 +173,26 @@ def may_claim(r: Reading) -> bool:
 
 
 def sentence_claims(r: Reading, ctx) -> list[dict]:
-    """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon)."""
+    """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon): those
+    of its weapon counts, then of its casualty counts (which join a weapon count's claim for the
+    same place), then of the places it says were struck with no figures."""
     if not may_claim(r):
         return []
     claims: list[dict] = []
-    by_key: dict[tuple, dict] = {}
+    by_key: dict[tuple, dict] = {}  # (place key, weapon class, model) -> claim
+    listed, absorbed = _count_claims(r, ctx, claims, by_key) if r.counts else ([], ())
+    if r.casualties:
+        _casualty_claims(r, ctx, claims, by_key)
+    if r.strike:
+        _struck_claims(r, ctx, claims, listed, absorbed)
+    return claims
+
+
+def _count_claims(r: Reading, ctx, claims: list, by_key: dict) -> tuple[list[PlaceRef], set[str]]:
+    """Claims of a sentence's weapon counts, added to ``claims``. Returns the places that a total
+    lists (each struck, with no figures of its own) and the towns that stand for their region."""
     listed: list[PlaceRef] = []
-    counts = sorted(r.counts, key=_START) if len(r.counts) > 1 else r.counts
+    counts = sorted(r.counts, key=_START)
     size = len(r.sentence.text)
     # each count's own stretch: up to the next count that is not part of it ("15 of 18 drones")
     owned, stretches = [], []
@@ -218,8 +233,14 @@ def sentence_claims(r: Reading, ctx) -> list[dict]:
                 claim["_article"] = True
             if c.partial:
                 claim["_partial"] = True
+    return listed, absorbed
+
+
+def _casualty_claims(r: Reading, ctx, claims: list, by_key: dict) -> None:
+    """Claims of a sentence's casualty counts: each joins the claim of its place when that one
+    has no other value for the field, else opens its own."""
     # a running toll is the report's toll: its sentence's casualties go to the report's place
-    toll = r.casualties and any(c.toll for c in r.casualties)
+    toll = any(c.toll for c in r.casualties)
     for c in sorted(r.casualties, key=_START):
         w = weapon_near(r, c.start)
         if w is not None and w.cls == "shelling":
@@ -242,23 +263,26 @@ def sentence_claims(r: Reading, ctx) -> list[dict]:
             claims.append(claim)
             by_key[(key, cls, w.model if w else None)] = claim
         _put(claims, claim, c.field, c)
-    # places struck with no figures: "drone attacks on Pskov and Moscow on Wednesday"
-    if r.strike:
-        weapon = next((w for w in r.weapons if w.cls != "unknown"), None)
-        cls, model = (weapon.cls, weapon.model) if weapon else (ctx["weapon"], None)
-        if cls != "shelling":
-            covered = {cl["_place_key"] for cl in claims} | absorbed
-            for p in listed + [p for p in r.places if p.role == "target" and not p.country_level]:
-                if p.key in covered or p.place is not None and p.place.precision == "sea":
-                    continue  # a sea is a route or a launch area unless figures are given for it
-                if p.place is None and not _DISTRICT.search(p.text):
-                    continue  # an unknown "<X> region" is named, not placed; a district is kept by name
-                covered.add(p.key)
-                claim = _new_claim(r, p, cls, model, ctx)
-                claim["attacker"] = _attacker(claim, "", r, ctx)
-                claim["_bare"] = True
-                claims.append(claim)
-    return claims
+
+
+def _struck_claims(r: Reading, ctx, claims: list, listed: list[PlaceRef], absorbed) -> None:
+    """Claims without figures for the places a sentence says were struck ("drone attacks on
+    Pskov and Moscow on Wednesday") that no claim of the sentence covers yet."""
+    weapon = next((w for w in r.weapons if w.cls != "unknown"), None)
+    cls, model = (weapon.cls, weapon.model) if weapon else (ctx["weapon"], None)
+    if cls == "shelling":
+        return
+    covered = {cl["_place_key"] for cl in claims}.union(absorbed)
+    for p in listed + [p for p in r.places if p.role == "target" and not p.country_level]:
+        if p.key in covered or p.place is not None and p.place.precision == "sea":
+            continue  # a sea is a route or a launch area unless figures are given for it
+        if p.place is None and not _DISTRICT.search(p.text):
+            continue  # an unknown "<X> region" is named, not placed; a district is kept by name
+        covered.add(p.key)
+        claim = _new_claim(r, p, cls, model, ctx)
+        claim["attacker"] = _attacker(claim, "", r, ctx)
+        claim["_bare"] = True
+        claims.append(claim)
 
 
 def consolidate(claims: list[dict]) -> list[dict]:

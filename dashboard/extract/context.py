@@ -43,8 +43,8 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
         doc_date = subject  # the first dated sentence that tells of the attack, not of the rescue
     if doc_date is None and published is not None:
         doc_date = DateMention(0, 0, published.isoformat(), "day", True, "report")
-    source = next((r.claimant for r in readings if r.sentence.text.lstrip().lower().startswith("source")
-                   and r.claimant), None)
+    source = next((r.claimant for r in readings if r.claimant
+                   and r.sentence.text.lstrip()[:6].lower() == "source"), None)
     doc_first = next((p for r, bg in zip(readings, flags) if not bg for p in r.places
                       if p.role == "target" and is_fallback(p)), None)
     ctx = {"gazetteer": gazetteer, "para_place": None, "office": None, "doc_place": None, "doc_first": doc_first,

@@ -167,7 +167,8 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         here = report_place(ctx)
         code = (cl.side if cl and cl.side else None) or (here.place.country if here and here.place else None)
         return country_ref(code, gaz) or here
-    capital = _CAPITAL.search(text) if r.anaphor else None
+    anaphor = _ANAPHOR.search(text)  # "the region", "his city", "the capital": one search for both rules
+    capital = _CAPITAL.search(text) if anaphor else None
     if capital:  # "fired at the capital": Kyiv in a Ukrainian story, Moscow in a Russian one
         here = next((p for p in (ctx["para_place"], ctx["last_place"], report_place(ctx)) if is_fallback(p)), None)
         code = "UA" if capital.group("ua") else "RU" if capital.group("ru") else (
@@ -175,7 +176,6 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         name = CAPITALS.get(code or "")
         if name:
             return PlaceRef(capital.start(), capital.end(), name, gaz.lookup(name, code), "target")
-    anaphor = _ANAPHOR.search(text) if r.anaphor else None
     if anaphor:  # "... fired at the region", "the city was hit", "his region"
         word = anaphor.group(1).lower()
         local = word in ("city", "town", "village", "settlement")
@@ -193,7 +193,7 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         return ctx["para_place"]
     if offices:
         return _seat(offices[0], ctx)
-    if r.defender and count is not None:  # "Ukrainian air defence destroyed 47 drones"
+    if count is not None and r.defender:  # "Ukrainian air defence destroyed 47 drones"
         return country_ref(r.defender, gaz)
     if ctx["office"] is not None:
         return _seat(ctx["office"], ctx)
