@@ -30,6 +30,7 @@ FIGURES = ("launched", "intercepted", "lost", "hit", "killed", "injured")
 WEAPON_FIGURES = FIGURES[:4]
 #: A claim's figures as one tuple (one C call, not a generator per claim); all None: no figures.
 figures_of = itemgetter(*FIGURES)
+weapon_figures_of = itemgetter(*WEAPON_FIGURES)
 _NO_FIGURES = (None,) * len(FIGURES)
 _DISTRICT = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
 #: Working keys of a claim, dropped before it leaves the package.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .assemble import WEAPON_FIGURES, has_figures, may_claim, sentence_claims
+from .assemble import WEAPON_FIGURES, has_figures, may_claim, sentence_claims, weapon_figures_of
 from .links import link_counts
 from .placing import country_ref, is_fallback
 from .claimants import Claimant
@@ -82,7 +82,8 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
                 date = next((d for d in (para_date, subject) if d is not None and d.kind == "event"), date)
             launches = [p for p in r.places if p.role == "launch"]
             ctx.update(claimant=claimant, weapon=weapon, date=date, launch=launches[0] if launches else None)
-            link_counts(r, ctx["history"])
+            if r.counts:
+                link_counts(r, ctx["history"])
             new = sentence_claims(r, ctx)
             claims += new
         _remember(r, new, ctx)
@@ -110,6 +111,8 @@ def _remember(r, new: list[dict], ctx) -> None:
             ctx["para_place"] = placed[-1]
     ctx["earlier"].append(r)  # its attacker is the report's when no earlier one names one
     for c in new:
+        if weapon_figures_of(c) == _NO_WEAPON_FIGURES:
+            continue  # a place struck, or casualties
         for f in WEAPON_FIGURES:  # what "of them", "of the missiles" may refer to
             if c[f] is not None:
                 ctx["history"].append({"cls": c["weapon"], "model": c["weapon_model"], "field": f,
@@ -118,6 +121,7 @@ def _remember(r, new: list[dict], ctx) -> None:
                     ctx["last_ref"] = c["_ref"]
 
 
+_NO_WEAPON_FIGURES = (None,) * len(WEAPON_FIGURES)
 _SPEECH = re.compile(r"\s+(?:later\s+|also\s+|then\s+)?(?:said|says|reported|wrote|added|noted|stated|"
                      r"confirmed|told|mentioned|revealed|specified|announced|claimed)\b")
 
