@@ -176,9 +176,8 @@ def may_claim(r: Reading) -> bool:
 def sentence_claims(r: Reading, ctx) -> list[dict]:
     """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon): those
     of its weapon counts, then of its casualty counts (which join a weapon count's claim for the
-    same place), then of the places it says were struck with no figures."""
-    if not may_claim(r):
-        return []
+    same place), then of the places it says were struck with no figures. A sentence that
+    :func:`may_claim` rejects gives none."""
     claims: list[dict] = []
     by_key: dict[tuple, dict] = {}  # (place key, weapon class, model) -> claim
     listed, absorbed = _count_claims(r, ctx, claims, by_key) if r.counts else ([], ())
@@ -269,17 +268,21 @@ def _casualty_claims(r: Reading, ctx, claims: list, by_key: dict) -> None:
 def _struck_claims(r: Reading, ctx, claims: list, listed: list[PlaceRef], absorbed) -> None:
     """Claims without figures for the places a sentence says were struck ("drone attacks on
     Pskov and Moscow on Wednesday") that no claim of the sentence covers yet."""
+    struck = listed + [p for p in r.places if p.role == "target" and not p.country_level]
+    if not struck:
+        return
     weapon = next((w for w in r.weapons if w.cls != "unknown"), None)
     cls, model = (weapon.cls, weapon.model) if weapon else (ctx["weapon"], None)
     if cls == "shelling":
         return
     covered = {cl["_place_key"] for cl in claims}.union(absorbed)
-    for p in listed + [p for p in r.places if p.role == "target" and not p.country_level]:
-        if p.key in covered or p.place is not None and p.place.precision == "sea":
+    for p in struck:
+        key = p.key
+        if key in covered or p.place is not None and p.place.precision == "sea":
             continue  # a sea is a route or a launch area unless figures are given for it
         if p.place is None and not _DISTRICT.search(p.text):
             continue  # an unknown "<X> region" is named, not placed; a district is kept by name
-        covered.add(p.key)
+        covered.add(key)
         claim = _new_claim(r, p, cls, model, ctx)
         claim["attacker"] = _attacker(claim, "", r, ctx)
         claim["_bare"] = True

@@ -65,12 +65,14 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
         classes = {w.cls for w in r.weapons if w.cls != "unknown"} if r.weapons else None
         if classes:  # an aerial weapon or shelling: the paragraph's weapon from here on
             weapon = classes.pop() if len(classes) == 1 else "unknown"
-        offices = [p for p in r.places if p.role == "office"]
-        if offices:
-            ctx["office"] = offices[0]
+        if r.places:
+            offices = [p for p in r.places if p.role == "office"]
+            if offices:
+                ctx["office"] = offices[0]
+            if not bg:
+                _districts_to_city(r, ctx)
         if bg:
             continue
-        _districts_to_city(r, ctx)
         new = []
         if may_claim(r):  # the claimant, date and launch site of a sentence that gives claims
             claimant = (r.claimant or _by_surname(s.text, people) or _defending_country(r)
