@@ -61,12 +61,12 @@ def events_from_report(report: Report, gazetteer=None, geocode: Callable | None 
             place = geocode(claim["place"]) if geocode is not None else None
             if place is None:
                 unresolved.append(claim["place"])
-        record = claim
+        record = normalise_event(claim)  # every column, in order; then the place's and the report's
         if place is not None:
             record.update(place_fields(place))
-        record.update(event_id=f"{prefix}-{i:03d}", report_id=report.report_id, source=source,
-                      source_url=report.url)
-        events.append(normalise_event(record))
+        record["event_id"], record["report_id"] = f"{prefix}-{i:03d}", report.report_id
+        record["source"], record["source_url"] = source, report.url
+        events.append(record)
     return events, sorted(set(unresolved))
 
 
