@@ -44,9 +44,9 @@ _COLUMN_SET = frozenset(COLUMNS)
 def normalise_event(record: Mapping[str, Any]) -> dict[str, Any]:
     """Return a full event record: every column present, unknown keys dropped."""
     out = DEFAULTS.copy()  # every column, in order; the record's values replace the defaults
-    if _COLUMN_SET.issuperset(record):
-        out.update(record)  # the usual case (extraction, imports): no unknown key, one C-level copy
-    else:
+    out.update(record)  # one C-level copy: extraction and imports give no unknown key ...
+    if len(out) > len(DEFAULTS):  # ... and any other caller's unknown keys are dropped
+        out = DEFAULTS.copy()
         out.update({k: record[k] for k in _COLUMN_SET.intersection(record)})
     if out["at_least"] is None:
         out["at_least"] = []

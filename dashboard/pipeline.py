@@ -54,17 +54,19 @@ def events_from_report(report: Report, gazetteer=None, geocode: Callable | None 
 
     gazetteer = gazetteer or default_gazetteer()
     events, unresolved = [], []
+    prefix, source = report.report_id[:16], report.source or report.title
     for i, claim in enumerate(extract_claims(report.text, report.published, gazetteer)):
         place = claim.pop("place_ref", None)  # the claim is ours: it becomes the record
-        if place is None and claim.get("place") and geocode is not None:
-            place = geocode(claim["place"])
-        if place is None and claim.get("place"):
-            unresolved.append(claim["place"])
-        record = claim
-        record.update(place_fields(place))
-        record.update(event_id=f"{report.report_id[:16]}-{i:03d}", report_id=report.report_id,
-                      source=report.source or report.title, source_url=report.url)
-        events.append(normalise_event(record))
+        if place is None and claim["place"]:
+            place = geocode(claim["place"]) if geocode is not None else None
+            if place is None:
+                unresolved.append(claim["place"])
+        record = normalise_event(claim)  # every column, in order; then the place's and the report's
+        if place is not None:
+            record.update(place_fields(place))
+        record["event_id"], record["report_id"] = f"{prefix}-{i:03d}", report.report_id
+        record["source"], record["source_url"] = source, report.url
+        events.append(record)
     return events, sorted(set(unresolved))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import attrgetter, itemgetter
 
 from . import background
 from .figures import Count
@@ -25,19 +26,31 @@ from .reading import Reading, side_of, weapon_near
 from .weapons import model_side
 
 FIGURES = ("launched", "intercepted", "lost", "hit", "killed", "injured")
+#: Figures of weapons (not of people): what "of them", "of the missiles" may refer to.
+WEAPON_FIGURES = FIGURES[:4]
+#: A claim's figures as one tuple (one C call, not a generator per claim); all None: no figures.
+figures_of = itemgetter(*FIGURES)
+weapon_figures_of = itemgetter(*WEAPON_FIGURES)
+_NO_FIGURES = (None,) * len(FIGURES)
 _DISTRICT = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
 #: Working keys of a claim, dropped before it leaves the package.
 #: A claim before its sentence fills it in (copied: cheaper than a dict display per claim).
 _BLANK = {"place": None, "place_ref": None, "weapon": "unknown", "weapon_model": None, **dict.fromkeys(FIGURES),
           "at_least": None, "date": None, "date_precision": "unknown", "date_inferred": False, "claimed_by": None,
-          "attacker": None, "evidence": None, "span": None, "_place_key": None, "_sentence": 0,
+          "attacker": None, "evidence": None, "span": None, "_place_key": None,
           "_preliminary": False}
-_PRIVATE = ("_place_key", "_sentence", "_preliminary", "_ref", "_article", "_partial", "_bare")
+_PRIVATE = ("_place_key", "_preliminary", "_ref", "_article", "_partial", "_bare")
 _DISTRICTS = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
 _ITSELF = re.compile(r"\s+(?:itself|city)\b")
+_START = attrgetter("start")
+
+
+def has_figures(claim: dict) -> bool:
+    """Whether a claim gives any figure (a claim without is a place struck)."""
+    return figures_of(claim) != _NO_FIGURES
 
 
 def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx, launch="sentence") -> dict:
@@ -52,7 +65,7 @@ def _new_claim(r: Reading, place: PlaceRef | None, cls, model, ctx, launch="sent
         claim["date_inferred"] = bool(date.inferred and date.date)
     claim["claimed_by"] = claimant.name if claimant else None
     claim["evidence"], claim["span"] = s.text, [s.start, s.end]
-    claim["_sentence"], claim["_preliminary"] = s.start, r.preliminary
+    claim["_preliminary"] = r.preliminary
     lp = ctx.get("launch") if launch == "sentence" else launch
     if lp is not None:
         claim["launch_place"] = lp.place.name if lp.place else lp.text
@@ -66,7 +79,9 @@ def set_place(claim: dict, ref: PlaceRef | None, gazetteer) -> None:
     """Put a place on a claim: the gazetteer's place (a facility at its town) or the words."""
     if ref is None:
         return
-    place = town_of(ref.place, gazetteer)
+    place = ref.place
+    if place is not None and place.precision == "facility":
+        place = town_of(place, gazetteer)
     claim["_ref"] = ref
     claim["place_ref"] = place
     claim["place"] = place.name if place is not None else _DISTRICTS.sub(" district", ref.text)
@@ -79,21 +94,21 @@ def _attacker(claim: dict, words: str, r: Reading, ctx) -> str | None:
     acted, else the side opposed to the claimant, else the side opposed to the place's country."""
     cl = ctx["claimant"]
     claimant_side = cl.side if cl else None
-    side = side_of(words)
+    side = side_of(words) if words else None
     if side == "enemy":
-        side = {"UA": "RU", "RU": "UA"}.get(claimant_side or "") or None
+        side = OTHER_SIDE.get(claimant_side or "")
     if side in ("RU", "UA"):
         return side
-    side = model_side(claim.get("weapon_model"))
+    model = claim["weapon_model"]
+    side = model_side(model) if model else None
     if side:
         return side
     if r.actor:
         return r.actor
     if claimant_side:
         return "UA" if claimant_side == "RU" else "RU"
-    place = claim.get("place_ref")
-    country = getattr(place, "country", None)
-    return {"UA": "RU", "RU": "UA"}.get(country or "")
+    place = claim["place_ref"]
+    return OTHER_SIDE.get(place.country or "") if place is not None else None
 
 
 def _put(claims: list, claim: dict, field: str, c: Count) -> dict:
@@ -152,14 +167,32 @@ def _count_refs(r: Reading, c: Count, own: list[PlaceRef], a: int, b: int, taken
     return [fallback_place(r, ctx, c)], []
 
 
+def may_claim(r: Reading) -> bool:
+    """Whether a sentence may give claims: figures, or a place struck. The others only carry
+    context (:mod:`context` skips looking up their claimant and date)."""
+    return bool(r.counts or r.casualties or r.strike and r.places)
+
+
 def sentence_claims(r: Reading, ctx) -> list[dict]:
-    """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon)."""
-    if not (r.counts or r.casualties or r.strike and r.places):
-        return []
+    """Claims of one sentence, given its context ``ctx`` (date, claimant, places, weapon): those
+    of its weapon counts, then of its casualty counts (which join a weapon count's claim for the
+    same place), then of the places it says were struck with no figures. A sentence that
+    :func:`may_claim` rejects gives none."""
     claims: list[dict] = []
-    by_key: dict[tuple, dict] = {}
+    by_key: dict[tuple, dict] = {}  # (place key, weapon class, model) -> claim
+    listed, absorbed = _count_claims(r, ctx, claims, by_key) if r.counts else ([], ())
+    if r.casualties:
+        _casualty_claims(r, ctx, claims, by_key)
+    if r.strike:
+        _struck_claims(r, ctx, claims, listed, absorbed)
+    return claims
+
+
+def _count_claims(r: Reading, ctx, claims: list, by_key: dict) -> tuple[list[PlaceRef], set[str]]:
+    """Claims of a sentence's weapon counts, added to ``claims``. Returns the places that a total
+    lists (each struck, with no figures of its own) and the towns that stand for their region."""
     listed: list[PlaceRef] = []
-    counts = sorted(r.counts, key=lambda c: c.start)
+    counts = sorted(r.counts, key=_START)
     size = len(r.sentence.text)
     # each count's own stretch: up to the next count that is not part of it ("15 of 18 drones")
     owned, stretches = [], []
@@ -200,9 +233,15 @@ def sentence_claims(r: Reading, ctx) -> list[dict]:
                 claim["_article"] = True
             if c.partial:
                 claim["_partial"] = True
+    return listed, absorbed
+
+
+def _casualty_claims(r: Reading, ctx, claims: list, by_key: dict) -> None:
+    """Claims of a sentence's casualty counts: each joins the claim of its place when that one
+    has no other value for the field, else opens its own."""
     # a running toll is the report's toll: its sentence's casualties go to the report's place
     toll = any(c.toll for c in r.casualties)
-    for c in sorted(r.casualties, key=lambda c: c.start):
+    for c in sorted(r.casualties, key=_START):
         w = weapon_near(r, c.start)
         if w is not None and w.cls == "shelling":
             continue
@@ -224,25 +263,30 @@ def sentence_claims(r: Reading, ctx) -> list[dict]:
             claims.append(claim)
             by_key[(key, cls, w.model if w else None)] = claim
         _put(claims, claim, c.field, c)
-    # places struck with no figures: "drone attacks on Pskov and Moscow on Wednesday"
-    if r.strike:
-        covered = {cl["_place_key"] for cl in claims} | absorbed
-        sentence_cls = next((w for w in r.weapons if w.cls != "unknown"), None)
-        if sentence_cls is None or sentence_cls.cls != "shelling":
-            for p in listed + [p for p in r.places if p.role == "target" and not p.country_level]:
-                if p.key in covered or p.place is not None and p.place.precision == "sea":
-                    continue  # a sea is a route or a launch area unless figures are given for it
-                if p.place is None and not _DISTRICT.search(p.text):
-                    continue  # an unknown "<X> region" is named, not placed; a district is kept by name
-                covered.add(p.key)
-                cls = sentence_cls.cls if sentence_cls else ctx["weapon"]
-                if cls == "shelling":
-                    continue
-                claim = _new_claim(r, p, cls, sentence_cls.model if sentence_cls else None, ctx)
-                claim["attacker"] = _attacker(claim, "", r, ctx)
-                claim["_bare"] = True
-                claims.append(claim)
-    return claims
+
+
+def _struck_claims(r: Reading, ctx, claims: list, listed: list[PlaceRef], absorbed) -> None:
+    """Claims without figures for the places a sentence says were struck ("drone attacks on
+    Pskov and Moscow on Wednesday") that no claim of the sentence covers yet."""
+    struck = listed + [p for p in r.places if p.role == "target" and not p.country_level]
+    if not struck:
+        return
+    weapon = next((w for w in r.weapons if w.cls != "unknown"), None)
+    cls, model = (weapon.cls, weapon.model) if weapon else (ctx["weapon"], None)
+    if cls == "shelling":
+        return
+    covered = {cl["_place_key"] for cl in claims}.union(absorbed)
+    for p in struck:
+        key = p.key
+        if key in covered or p.place is not None and p.place.precision == "sea":
+            continue  # a sea is a route or a launch area unless figures are given for it
+        if p.place is None and not _DISTRICT.search(p.text):
+            continue  # an unknown "<X> region" is named, not placed; a district is kept by name
+        covered.add(key)
+        claim = _new_claim(r, p, cls, model, ctx)
+        claim["attacker"] = _attacker(claim, "", r, ctx)
+        claim["_bare"] = True
+        claims.append(claim)
 
 
 def consolidate(claims: list[dict]) -> list[dict]:
@@ -268,17 +312,17 @@ def consolidate(claims: list[dict]) -> list[dict]:
                 "_article") and not cl.get("_partial") and cl["weapon"] != "unknown":
             cl["launched"] = cl["hit"]
             cl["at_least"] = sorted(set(cl["at_least"]) | {"launched"})
-    with_figures = {cl["_place_key"] for cl in claims if any(cl[f] is not None for f in FIGURES)}
+    figures = [figures_of(cl) for cl in claims]
+    with_figures = {cl["_place_key"] for cl, values in zip(claims, figures) if values != _NO_FIGURES}
     out, seen = [], set()
-    for cl in claims:
-        empty = all(cl[f] is None for f in FIGURES)
+    for cl, values in zip(claims, figures):
+        empty = values == _NO_FIGURES
         if empty and not cl.get("_bare"):
             continue  # every figure was superseded
         if empty and (cl["_place_key"] in with_figures or cl["_place_key"] is None):
             continue
         sig = (cl["_place_key"], cl["date"]) if empty else (
-            cl["_place_key"], cl["date"], cl["weapon"], cl["weapon_model"], cl["claimed_by"],
-            tuple(cl[f] for f in FIGURES))
+            cl["_place_key"], cl["date"], cl["weapon"], cl["weapon_model"], cl["claimed_by"], values)
         if sig in seen:
             continue
         seen.add(sig)

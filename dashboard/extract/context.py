@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .assemble import FIGURES, sentence_claims
+from .assemble import WEAPON_FIGURES, has_figures, may_claim, sentence_claims, weapon_figures_of
 from .links import link_counts
 from .placing import country_ref, is_fallback
 from .claimants import Claimant
@@ -43,12 +43,12 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
         doc_date = subject  # the first dated sentence that tells of the attack, not of the rescue
     if doc_date is None and published is not None:
         doc_date = DateMention(0, 0, published.isoformat(), "day", True, "report")
-    source = next((r.claimant for r in readings if r.sentence.text.lstrip().lower().startswith("source")
-                   and r.claimant), None)
+    source = next((r.claimant for r in readings if r.claimant
+                   and r.sentence.text.lstrip()[:6].lower() == "source"), None)
     doc_first = next((p for r, bg in zip(readings, flags) if not bg for p in r.places
                       if p.role == "target" and is_fallback(p)), None)
     ctx = {"gazetteer": gazetteer, "para_place": None, "office": None, "doc_place": None, "doc_first": doc_first,
-           "last_place": None, "last_ref": None, "doc_actor": None, "history": [],
+           "last_place": None, "last_ref": None, "earlier": [], "history": [],
            "claimant": None, "weapon": None, "date": None, "launch": None, "doc_date": doc_date,
            "subject_date": subject}
     claims, para, para_date, last_claimant, weapon, people = [], -1, None, None, None, {}
@@ -58,19 +58,25 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
             para, para_date, ctx["para_place"] = s.paragraph, None, None
         if r.date is not None and not bg:
             para_date = r.date if r.date.date or published is None else para_date
-        claimant = (r.claimant or _by_surname(s.text, people) or _defending_country(r)
-                    or _nearby_claimant(readings, i) or source or last_claimant)
         if r.claimant:
             last_claimant = r.claimant
             if " " in r.claimant.name and r.claimant.name[:1].isupper():
                 people[r.claimant.name.split()[-1]] = r.claimant
-        if r.aerial_weapons or any(w.cls == "shelling" for w in r.weapons):
-            classes = {w.cls for w in r.weapons if w.cls != "unknown"}
-            weapon = classes.pop() if len(classes) == 1 else weapon if not classes else "unknown"
-        offices = [p for p in r.places if p.role == "office"]
-        if offices:
-            ctx["office"] = offices[0]
-        if not bg:
+        classes = {w.cls for w in r.weapons if w.cls != "unknown"} if r.weapons else None
+        if classes:  # an aerial weapon or shelling: the paragraph's weapon from here on
+            weapon = classes.pop() if len(classes) == 1 else "unknown"
+        if r.places:
+            offices = [p for p in r.places if p.role == "office"]
+            if offices:
+                ctx["office"] = offices[0]
+            if not bg:
+                _districts_to_city(r, ctx)
+        if bg:
+            continue
+        new = []
+        if may_claim(r):  # the claimant, date and launch site of a sentence that gives claims
+            claimant = (r.claimant or _by_surname(s.text, people) or _defending_country(r)
+                        or _nearby_claimant(readings, i) or source or last_claimant)
             date = r.date if r.date is not None and (r.date.date or published is None) else para_date or doc_date
             if date is not None and date.kind == "report":
                 # "..., the prosecutor's office said on Monday": the day it was said, not the
@@ -78,38 +84,38 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
                 date = next((d for d in (para_date, subject) if d is not None and d.kind == "event"), date)
             launches = [p for p in r.places if p.role == "launch"]
             ctx.update(claimant=claimant, weapon=weapon, date=date, launch=launches[0] if launches else None)
-            _districts_to_city(r, ctx)
-            link_counts(r, ctx["history"])
+            if r.counts:
+                link_counts(r, ctx["history"])
             new = sentence_claims(r, ctx)
             claims += new
-            _remember(r, new, ctx)
+        _remember(r, new, ctx)
     return claims
 
 
 def _remember(r, new: list[dict], ctx) -> None:
     """Carry what a sentence established to the next ones: the paragraph's place, the report's
     first and latest places, the attacking side, and the figures given (for "of them")."""
-    gazetteer = ctx["gazetteer"]
-    placed = [c for c in new if is_fallback(c.get("_ref"))]
-    targets = [p for p in r.places if is_fallback(p) and p.role == "target"]
-    local = [p for p in targets if not p.country_level]
-    countries = {p.place.country for p in local}
-    figures = any(c[f] is not None for c in new for f in FIGURES)
-    if len(local) >= 2 and len(countries) == 1 and not figures:
-        # "strikes on the Kharkiv, Donetsk and Odesa regions ... Nine were intercepted."
-        ctx["para_place"] = country_ref(countries.pop(), gazetteer)
-    elif local:
-        ctx["para_place"] = local[-1]
-    elif placed:
-        ctx["para_place"] = placed[-1]["_ref"]
+    targets = [p for p in r.places if p.role == "target" and is_fallback(p)]
+    local = [p for p in targets if not p.country_level] if targets else targets
+    if targets and ctx["doc_place"] is None:
+        ctx["doc_place"] = targets[0]
     if local:
         ctx["last_place"] = local[-1]
-    if ctx["doc_place"] is None and targets:
-        ctx["doc_place"] = targets[0]
-    if ctx["doc_actor"] is None and r.actor:
-        ctx["doc_actor"] = r.actor
+        countries = {p.place.country for p in local}
+        if len(local) >= 2 and len(countries) == 1 and not any(map(has_figures, new)):
+            # "strikes on the Kharkiv, Donetsk and Odesa regions ... Nine were intercepted."
+            ctx["para_place"] = country_ref(countries.pop(), ctx["gazetteer"])
+        else:
+            ctx["para_place"] = local[-1]
+    else:
+        placed = [c["_ref"] for c in new if is_fallback(c.get("_ref"))]
+        if placed:
+            ctx["para_place"] = placed[-1]
+    ctx["earlier"].append(r)  # its attacker is the report's when no earlier one names one
     for c in new:
-        for f in FIGURES[:4]:  # weapon figures: what "of them", "of the missiles" may refer to
+        if weapon_figures_of(c) == _NO_WEAPON_FIGURES:
+            continue  # a place struck, or casualties
+        for f in WEAPON_FIGURES:  # what "of them", "of the missiles" may refer to
             if c[f] is not None:
                 ctx["history"].append({"cls": c["weapon"], "model": c["weapon_model"], "field": f,
                                        "value": c[f], "ref": c.get("_ref")})
@@ -117,6 +123,7 @@ def _remember(r, new: list[dict], ctx) -> None:
                     ctx["last_ref"] = c["_ref"]
 
 
+_NO_WEAPON_FIGURES = (None,) * len(WEAPON_FIGURES)
 _SPEECH = re.compile(r"\s+(?:later\s+|also\s+|then\s+)?(?:said|says|reported|wrote|added|noted|stated|"
                      r"confirmed|told|mentioned|revealed|specified|announced|claimed)\b")
 
@@ -136,9 +143,12 @@ def _city_context(ctx):
 def _districts_to_city(r, ctx) -> None:
     """A city district that the gazetteer could not place ("the Solomianskyi district": no city
     named with it) is a district of the city the report is in: it locates the strike there."""
-    own = [p for p in r.places if p.role == "target" and p.place is not None and p.place.precision == "city"]
+    own = None
     for p in r.places:
         if p.place is None and p.role == "target" and _DISTRICT.search(p.text):
+            if own is None:  # the sentence's cities, before any district is placed in one
+                own = [p for p in r.places if p.role == "target" and p.place is not None
+                       and p.place.precision == "city"]
             # "In Kyiv, a fire in the Solomianskyi district": the city of the sentence first
             city = own[-1] if own else _city_context(ctx)
             if city is not None:

@@ -24,30 +24,32 @@ import re
 from .figures import Count
 from .places import PlaceRef, contains
 from .reading import Reading
+from .tables import lower_same_length
 
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia"}
 CAPITALS = {"UA": "Kyiv", "RU": "Moscow"}
+#: The patterns below are matched on the lower-cased sentence (``lower_same_length``: the offsets
+#: stay): without IGNORECASE, which lower-cases every character it tries, they take half the time.
 #: "the capital", "the Ukrainian capital": the capital of the country the report is about.
-_CAPITAL = re.compile(r"\bthe\s+(?:(?P<ua>Ukrainian)\s+|(?P<ru>Russian)\s+)?capital\b", re.I)
+_CAPITAL = re.compile(r"\bthe\s+(?:(?P<ua>ukrainian)\s+|(?P<ru>russian)\s+)?capital\b")
 OTHER_SIDE = {"RU": "UA", "UA": "RU"}
 TARGET_ROLES = ("target", "defender")
 #: "the city", "the region", "his region": a place named before.
 _ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(region|city|town|oblast|province|capital|"
-                      r"area|village|district|settlement)\b", re.I)
+                      r"area|village|district|settlement)\b")
 #: "during the attack", "in the strike": the attack the report is about.
-_ATTACK_ANAPHOR = re.compile(r"\b(?:during|in|by|from|after)\s+(?:the|this|that|Saturday's|Sunday's|"
+_ATTACK_ANAPHOR = re.compile(r"\b(?:during|in|by|from|after)\s+(?:the|this|that|saturday's|sunday's|"
                              r"\w+day's|the\s+overnight)\s+(?:\w+\s+)?(?:attacks?|strikes?|raids?|barrage|assault)\b"
-                             r"|^\s*(?:The|This)\s+(?:\w+\s+)?(?:attack|strike|raid|barrage|salvo)\b", re.I)
+                             r"|^\s*(?:the|this)\s+(?:\w+\s+)?(?:attack|strike|raid|barrage|salvo)\b")
 #: "across the country", "nationwide": the whole country.
 _COUNTRY_ANAPHOR = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+the\s+country\b|\bnationwide\b|"
-                              r"\bin\s+the\s+country\b|\b(?:across|throughout)\s+(?:Ukraine|Russia)\b", re.I)
+                              r"\bin\s+the\s+country\b|\b(?:across|throughout)\s+(?:ukraine|russia)\b")
 #: "over six regions", "across several regions": a total over many regions.
 _MANY_REGIONS = re.compile(r"\b(?:over|across|in|within)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|"
                            r"eight|nine|ten|eleven|twelve|several|multiple|many|various|\w+teen)\s+"
-                           r"(?:\w+\s+){0,2}?(?:regions|oblasts|provinces)\b", re.I)
+                           r"(?:\w+\s+){0,2}?(?:regions|oblasts|provinces)\b")
 #: "heading for Moscow", "flying towards Kyiv": the place a count of weapons was aimed at.
-_HEADING = re.compile(r"\b(?:heading|headed|flying|aimed|directed|en\s+route)\s+(?:for|to|towards?|at)\s+(?:the\s+)?$",
-                      re.I)
+_HEADING = re.compile(r"\b(?:heading|headed|flying|aimed|directed|en\s+route)\s+(?:for|to|towards?|at)\s+(?:the\s+)?$")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
@@ -77,8 +79,11 @@ def count_places(r: Reading, c: Count, nxt: int) -> list[PlaceRef]:
     if m:
         stop = m.start()
     own = [p for p in r.places if p.role in TARGET_ROLES and c.start <= p.start < stop]
+    if not own:
+        return own
     # "32 drones heading for Moscow were destroyed over three districts": the aim wins
-    aimed = [p for p in own if _HEADING.search(text[max(0, p.start - 30):p.start])]
+    low = lower_same_length(text)
+    aimed = [p for p in own if _HEADING.search(low[max(0, p.start - 30):p.start])]
     return aimed[:1] or own
 
 
@@ -87,7 +92,7 @@ def many_regions(r: Reading, a: int, b: int) -> bool:
     words = r.sentence.text[a:b].lower()
     if "regions" not in words and "oblasts" not in words and "provinces" not in words:
         return False
-    return bool(_MANY_REGIONS.search(r.sentence.text, a, b))
+    return bool(_MANY_REGIONS.search(lower_same_length(r.sentence.text), a, b))
 
 
 def sentence_place(r: Reading, pos: int, taken=()) -> PlaceRef | None:
@@ -142,13 +147,15 @@ def _seat(office: PlaceRef | None, ctx) -> PlaceRef | None:
     return office
 
 
-def report_place(ctx, actor: str | None = None) -> PlaceRef | None:
+def report_place(ctx, r: Reading | None = None) -> PlaceRef | None:
     """The place the report is about: the first target named so far, else the first one it
-    names at all, else the country that the sentence's (or report's) attacker attacked."""
+    names at all, else the country that the attacker of sentence ``r`` (or of the report so
+    far) attacked. The attackers are looked for only then: finding one takes a few regexes."""
     for ref in (ctx["doc_place"], ctx.get("doc_first")):
         if ref is not None:
             return ref
-    return country_ref(OTHER_SIDE.get(actor or ctx.get("doc_actor") or ""), ctx["gazetteer"])
+    actor = (r.actor if r is not None else None) or next((e.actor for e in ctx["earlier"] if e.actor), None)
+    return country_ref(OTHER_SIDE.get(actor or ""), ctx["gazetteer"])
 
 
 def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | None:
@@ -156,16 +163,17 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
 
     ``count`` is the weapon count, or None for a casualty count.
     """
-    gaz, text = ctx["gazetteer"], r.sentence.text
+    gaz, low = ctx["gazetteer"], lower_same_length(r.sentence.text)
     cl = r.claimant
     offices = [p for p in r.places if p.role == "office"]
     if count is not None and count.refers_to is not None and count.refers_to.get("ref") is not None:
         return count.refers_to["ref"]  # "87 of the missiles", "six of them"
-    if count is None and _COUNTRY_ANAPHOR.search(text):
+    if count is None and _COUNTRY_ANAPHOR.search(low):
         here = report_place(ctx)
         code = (cl.side if cl and cl.side else None) or (here.place.country if here and here.place else None)
         return country_ref(code, gaz) or here
-    capital = _CAPITAL.search(text) if r.anaphor else None
+    anaphor = _ANAPHOR.search(low)  # "the region", "his city", "the capital": one search for both rules
+    capital = _CAPITAL.search(low) if anaphor else None
     if capital:  # "fired at the capital": Kyiv in a Ukrainian story, Moscow in a Russian one
         here = next((p for p in (ctx["para_place"], ctx["last_place"], report_place(ctx)) if is_fallback(p)), None)
         code = "UA" if capital.group("ua") else "RU" if capital.group("ru") else (
@@ -173,9 +181,8 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         name = CAPITALS.get(code or "")
         if name:
             return PlaceRef(capital.start(), capital.end(), name, gaz.lookup(name, code), "target")
-    anaphor = _ANAPHOR.search(text) if r.anaphor else None
     if anaphor:  # "... fired at the region", "the city was hit", "his region"
-        word = anaphor.group(1).lower()
+        word = anaphor.group(1)
         local = word in ("city", "town", "village", "settlement")
         for near in (None if local else (offices[0] if offices else None), ctx["para_place"], ctx["last_place"],
                      ctx["doc_place"]):
@@ -183,7 +190,7 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
                 return near
     if count is not None and count.partial and is_fallback(ctx.get("last_ref")):
         return ctx["last_ref"]  # "Three more were suppressed", "another 208 drones"
-    if _ATTACK_ANAPHOR.search(text) and (ctx["para_place"] or ctx["doc_place"]) is not None:
+    if (ctx["para_place"] or ctx["doc_place"]) is not None and _ATTACK_ANAPHOR.search(low):
         return ctx["para_place"] or ctx["doc_place"]
     if count is not None and cl is not None and cl.national and cl.side:
         return country_ref(cl.side, gaz)
@@ -191,7 +198,7 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         return ctx["para_place"]
     if offices:
         return _seat(offices[0], ctx)
-    if r.defender and count is not None:  # "Ukrainian air defence destroyed 47 drones"
+    if count is not None and r.defender:  # "Ukrainian air defence destroyed 47 drones"
         return country_ref(r.defender, gaz)
     if ctx["office"] is not None:
         return _seat(ctx["office"], ctx)
@@ -199,4 +206,4 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
     if count is not None and cl is not None and cl.national and cl.side:
         return country_ref(cl.side, gaz)
     # the report's place; else, "Russia's bombers fired 18 missiles", the attacked country
-    return report_place(ctx, r.actor) or (country_ref(cl.side, gaz) if cl is not None and cl.national else None)
+    return report_place(ctx, r) or (country_ref(cl.side, gaz) if cl is not None and cl.national else None)
