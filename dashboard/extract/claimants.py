@@ -31,9 +31,10 @@ _PERSON = [
 ]
 _SPEECH = ("said", "says", "told", "wrote", "reported")
 _SPEECH_WORDS = re.compile(r"\b(?:said|says|told|wrote|reported)\b")
-#: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title.
-_SPEAKER = re.compile(rf"\b(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]|"
-                      rf"(?P<name2>{_NAME})\s+(?:said|says|wrote|reported|told)\b")
+#: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title
+#: (both tried only at the speech words: see :func:`_speaker`).
+_SAID_NAME = re.compile(rf"(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]")
+_NAME_SAID = re.compile(rf"(?P<name>{_NAME})\s+(?:said|says|wrote|reported|told)\b")
 _SOURCE = re.compile(r"^\W*Source\s*:\s*(?P<who>[^;,\n]+?)(?:\s+(?:on|in|via)\s+(?:Telegram|Facebook|X|Twitter|its website)\b|[;,\n]|$)")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?:the\s+)?(?P<who>(?:{_TITLE}\s+)?{_NAME}|[A-Z][\w’' -]{{3,60}}?)(?=[,.;]|\s+(?:on|in)\b)")
 _NOT_NAMES = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
@@ -96,9 +97,26 @@ def find_claimant(text: str, org_hits=None, title_hits=None) -> Claimant | None:
     m = _ACCORDING.search(text) if "ccording" in text else None
     if m:
         return Claimant(m.group("who").strip(), None, False, m.start())
-    m = _SPEAKER.search(text) if any(w in text for w in _SPEECH) and _SPEECH_WORDS.search(text) else None
-    if m and not _NOT_NAMES.match(m.group("name") or m.group("name2")):
-        return Claimant(m.group("name") or m.group("name2"), None, False, m.start())
+    m = _speaker(text) if any(w in text for w in _SPEECH) else None
+    if m and not _NOT_NAMES.match(m.group("name")):
+        return Claimant(m.group("name"), None, False, m.start())
+    return None
+
+
+def _speaker(text: str) -> re.Match | None:
+    """The first full name that speaks ("Oleh Syniehubov said", "..., said Oleh Syniehubov.").
+
+    Why from the speech words: one regex searched over the whole sentence tries a name at every
+    capital letter; a name that speaks stands right before or after a speech word, and cannot
+    reach back over an earlier one (it is capitalised), so each speech word is tried in turn:
+    a name ending at it (searched only since the previous one), then a name after it.
+    """
+    since = 0
+    for w in _SPEECH_WORDS.finditer(text):
+        m = _NAME_SAID.search(text, since, w.end()) or _SAID_NAME.match(text, w.start())
+        if m:
+            return m
+        since = w.end()
     return None
 
 
