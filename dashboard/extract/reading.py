@@ -153,17 +153,26 @@ LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, 
 
 def sentence_hits(all_hits: dict, sentences) -> list[dict]:
     """Hand the hits of a whole-report scan to the sentences they fall in (offsets made
-    relative to each sentence)."""
-    out = [{name: [] for name in all_hits} for _ in sentences]
+    relative to each sentence).
+
+    A vocabulary with no hit in a sentence maps to one shared empty tuple: most sentences
+    have hits of only a few vocabularies, and a fresh empty list for each of the others would
+    cost more than the hand-out itself.
+    """
+    none = dict.fromkeys(all_hits, ())
+    out = [none.copy() for _ in sentences]
     starts = [s.start for s in sentences]
     for name, hits in all_hits.items():
-        k = 0
+        k, bucket_of = 0, -1
         for a, b, value in hits:
             while k + 1 < len(starts) and starts[k + 1] <= a:
                 k += 1
             s = sentences[k]
             if s.start <= a and b <= s.end:
-                out[k][name].append((a - s.start, b - s.start, value))
+                if bucket_of != k:
+                    bucket = out[k][name] = []
+                    bucket_of = k
+                bucket.append((a - s.start, b - s.start, value))
     return out
 
 
