@@ -30,7 +30,8 @@ _PERSON = [
     re.compile(rf"\b{_TITLE}\s+of\s+(?:the\s+)?[\w’' -]{{2,60}}?,\s+(?P<name>{_NAME})"),
 ]
 _SPEECH = ("said", "says", "told", "wrote", "reported")
-_SPEECH_WORDS = re.compile(r"\b(?:said|says|told|wrote|reported)\b")
+#: The speech words, found by the report-wide scan (cheaper there than a regex per sentence).
+SPEECH = Vocabulary([(w, True) for w in _SPEECH], before=r"\b", after=r"\b")
 #: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title
 #: (both tried only at the speech words: see :func:`_speaker`).
 _SAID_NAME = re.compile(rf"(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]")
@@ -50,15 +51,15 @@ class Claimant:
     start: int
 
 
-def find_claimant(text: str, org_hits=None, title_hits=None) -> Claimant | None:
+def find_claimant(text: str, org_hits=None, title_hits=None, speech_hits=None) -> Claimant | None:
     """Return the claimant named in a sentence, or None.
 
     Parameters
     ----------
     text : str
         A sentence.
-    org_hits, title_hits : list, optional
-        Matches of :data:`ORGS` and :data:`TITLES` found beforehand.
+    org_hits, title_hits, speech_hits : list, optional
+        Matches of :data:`ORGS`, :data:`TITLES` and :data:`SPEECH` found beforehand.
 
     Returns
     -------
@@ -97,13 +98,15 @@ def find_claimant(text: str, org_hits=None, title_hits=None) -> Claimant | None:
     m = _ACCORDING.search(text) if "ccording" in text else None
     if m:
         return Claimant(m.group("who").strip(), None, False, m.start())
-    m = _speaker(text) if any(w in text for w in _SPEECH) else None
+    if speech_hits is None:
+        speech_hits = vocab_hits(SPEECH, lower_same_length(text))
+    m = _speaker(text, speech_hits) if speech_hits else None
     if m and not _NOT_NAMES.match(m.group("name")):
         return Claimant(m.group("name"), None, False, m.start())
     return None
 
 
-def _speaker(text: str) -> re.Match | None:
+def _speaker(text: str, speech_hits) -> re.Match | None:
     """The first full name that speaks ("Oleh Syniehubov said", "..., said Oleh Syniehubov.").
 
     Why from the speech words: one regex searched over the whole sentence tries a name at every
@@ -112,11 +115,13 @@ def _speaker(text: str) -> re.Match | None:
     a name ending at it (searched only since the previous one), then a name after it.
     """
     since = 0
-    for w in _SPEECH_WORDS.finditer(text):
-        m = _NAME_SAID.search(text, since, w.end()) or _SAID_NAME.match(text, w.start())
+    for a, b, _ in speech_hits:
+        if not text[a:b].islower():
+            continue  # "Said" may be a name; only a speech word in lower case speaks
+        m = _NAME_SAID.search(text, since, b) or _SAID_NAME.match(text, a)
         if m:
             return m
-        since = w.end()
+        since = b
     return None
 
 

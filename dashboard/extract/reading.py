@@ -33,7 +33,7 @@ from .people import casualty_counts
 from .tolls import taken_back, toll_counts
 from .places import BEFORE_GATES, LONG_GATES, PlaceRef, assign_roles
 from .sentences import Sentence, dateline_end
-from .claimants import ORGS, TITLES
+from .claimants import ORGS, SPEECH, TITLES
 from .dates import DATE_WORDS
 from .figures import PEOPLE, VERBS
 from .numbers import NUMBER_WORDS
@@ -148,7 +148,8 @@ def side_of(words: str) -> str | None:
 #: Every vocabulary a sentence needs, scanned once over a whole report (see :class:`Lexicon`).
 LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE,
                    "casualty": CASUALTY_WORDS, "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES,
-                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES})
+                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES,
+                   "speech": SPEECH})
 
 
 def sentence_hits(all_hits: dict, sentences) -> list[dict]:
@@ -212,7 +213,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     # still context for the next ones
     numbers = (find_numbers(text, hits["numbers"]) if not cue and (
         weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
-    claimant = find_claimant(text, hits["orgs"], hits["titles"])
+    claimant = find_claimant(text, hits["orgs"], hits["titles"], hits["speech"])
     places = assign_roles(text, mentions, dateline=head, gate_hits=(hits["place_gates"], hits["launch_gates"]))
     has_count = any(n.kind == "count" for n in numbers)
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
