@@ -290,6 +290,8 @@ _CLAUSE_OPENER = re.compile(
     r"\b(?:after|when|while|before|since|until|whereas)\s+(?!(?:midnight|dawn|noon|midday|sunrise|"
     r"sunset|daybreak|nightfall|\d|the\s+(?:night|morning|evening|afternoon|day|weekend|end|start)\b|"
     r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b")  # lower-cased text
+#: What every match of :data:`_CLAUSE_OPENER` contains.
+_CLAUSE_OPENER_WORDS = ("after", "when", "while", "before", "since", "until", "whereas", ";", "which")
 
 
 def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> DateMention | None:
@@ -304,6 +306,8 @@ def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> Da
     events = [d for d in mentions if d.kind == "event"]
     if len(mentions) == 0 or not anchors or not events:
         return sentence_date(mentions)
+    if not any(w in text for w in _CLAUSE_OPENER_WORDS):
+        return sentence_date(mentions)  # one clause (a quick test: the regex is tried at every character)
     bounds = [0, *(m.start() for m in _CLAUSE_OPENER.finditer(text)), len(text) + 1]
     if len(bounds) == 2:
         return sentence_date(mentions)
