@@ -74,9 +74,11 @@ def find_weapons(text: str, hits=None) -> list[Weapon]:
     >>> [(w.cls, w.model) for w in find_weapons("four sea-launched Kalibr cruise missiles")]
     [('cruise_missile', 'Kalibr')]
     """
-    parts = []
     if hits is None:
         hits = vocab_hits(WEAPONS, lower_same_length(text))
+    if not hits:
+        return []
+    parts = []
     for s, e, (cls, model, kind) in hits:
         parts.append([s, e, cls, model or None, kind, text[s:e], kind])
     merged: list[list] = []
