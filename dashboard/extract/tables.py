@@ -202,7 +202,8 @@ class Vocabulary:
         # for each prefix, a small regex of only the rows that can begin with it
         self.dispatch = {}
         for p in prefixes:
-            rows_p = [g for g, found in starts if any(p.startswith(q) for q in found)]
+            heads = {p[:j] for j in range(1, len(p) + 1)}  # a row serves p when one of its prefixes opens p
+            rows_p = [g for g, found in starts if not heads.isdisjoint(found)]
             self.dispatch[p] = re.compile(f"{before}(?:{'|'.join(rows_p)}){after}")
         self.anchored = re.compile(f"(?:{'|'.join(anchored)}){after}", re.M) if anchored else None
         # a trie of the opening letters lets the regex engine skip quickly to the few places
@@ -266,7 +267,7 @@ class Lexicon:
                 table.setdefault(p, [])
         for p in table:
             for k, (name, vocab) in enumerate(vocabularies.items()):
-                best = max((q for q in vocab.dispatch if p.startswith(q)), key=len, default=None)
+                best = next((p[:j] for j in range(len(p), 0, -1) if p[:j] in vocab.dispatch), None)
                 if best is not None:
                     table[p].append((k, vocab.dispatch[best].match, vocab.values))
         self.table = table
