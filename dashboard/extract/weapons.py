@@ -83,7 +83,7 @@ def find_weapons(text: str, hits=None) -> list[Weapon]:
         parts.append([s, e, cls, model or None, kind, text[s:e], kind])
     merged: list[list] = []
     for p in parts:
-        if merged and _GLUE.match(text[merged[-1][1]:p[0]]) and merged[-1][6] == "model":
+        if merged and merged[-1][6] == "model" and _GLUE.match(text[merged[-1][1]:p[0]]):
             last = merged[-1]
             models = [x for x in (last[3], p[3]) if x]
             last[1] = p[1]
