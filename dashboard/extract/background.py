@@ -20,6 +20,10 @@ STALE_DAYS = 2
 def cue(text: str, hits=None) -> str | None:
     """Return ``"section"`` or ``"sentence"`` when ``text`` carries a background cue, else None.
 
+    ``hits`` are the matches of :data:`CUES` found beforehand in ``text``, which is then
+    lower-cased already (:func:`~.reading.read_sentence` has it so; lowering it again would
+    cost more than the test).
+
     Examples
     --------
     >>> cue("Background: Russian forces launched 16 missiles.")
@@ -27,7 +31,7 @@ def cue(text: str, hits=None) -> str | None:
     >>> cue("It was the deadliest attack since the spring.")
     'sentence'
     """
-    low = lower_same_length(text)
+    low = text if hits is not None else lower_same_length(text)
     if CUES.anchored is not None:
         m = CUES.anchored.match(low)
         if m:

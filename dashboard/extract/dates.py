@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .tables import Vocabulary, grouped, lower_same_length, rows, vocab_hits
+from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
 MONTHS = {m: i for i, ms in enumerate(
     ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
@@ -35,20 +35,24 @@ _WEEKDAY = re.compile(
     rf"\b(?:(?P<mod>late|early|last|this|midnight|before dawn|dawn)\s+(?:on\s+)?)?(?P<wd>{_WD})"
     rf"(?:\s+(?P<part>night|evening|morning|afternoon|dawn|overnight|into \w+day))?\b")
 _MONTH_ONLY = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+{_MON}{_YEAR}(?!\s*\d)")
-_REL_RE, _REL = grouped(
-    [(r[0], (int(r[1]), r[2], r[3])) for r in rows("relative_dates.tsv")], flags=0)
+#: "overnight", "the day before yesterday": tried only where a row may begin (lower-cased text).
+RELATIVE_DATES = Vocabulary(
+    [(r[0], (int(r[1]), r[2], r[3])) for r in rows("relative_dates.tsv")], before=r"\b", after=r"\b")
 _REPORTING = re.compile(
     r"\b(?:said|says|announced|reported|wrote|added|stated|confirmed|told\s+\w+|updated|"
     r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$")  # lower-cased
 
 
-_MONTH_KEYS = {m[:3] for m in MONTHS}
 MONTH_AND_WEEKDAY_WORDS = set(MONTHS) | set(WEEKDAYS)
-#: Words without which a sentence gives no date (a quick test that skips most sentences).
+#: Words without which a sentence gives no date (a quick test that skips most sentences); the
+#: value of each is the kind of expression it may open (see :data:`_REACH`).
 DATE_WORDS = _ANY_DATE_WORD = Vocabulary(
-    [(w, None) for w in list(MONTHS) + list(WEEKDAYS) + [
-        "night", "overnight", "tonight", "midnight", "today", "yesterday", "week", "morning", "dawn", "evening", "afternoon"]],
+    [(w, "month") for w in MONTHS] + [(w, "weekday") for w in WEEKDAYS] + [("night", "night")] + [
+        (w, "other") for w in ("overnight", "tonight", "midnight", "today", "yesterday", "week", "morning", "dawn",
+                               "evening", "afternoon")],
     before=r"\b", after=r"\b")
+#: Words that a reporting verb in front of a date must contain (a quick test before :data:`_REPORTING`).
+_REPORTING_GATE = re.compile(r"said|says|announced|reported|wrote|added|stated|confirmed|told|updated|published|posted")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
@@ -139,28 +143,28 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    low = lower_same_length(text)
-    if word_hits is None:
-        word_hits = vocab_hits(_ANY_DATE_WORD, low)
-    hits = {low[s:e] for s, e, _ in word_hits}
-    if not hits:
+    if word_hits is not None and not word_hits:
         return found
-    text = low
-    month = any(h[:3] in _MONTH_KEYS for h in hits)
-    weekday = any(h in WEEKDAYS for h in hits)
+    text = lower_same_length(text)
+    if word_hits is None:
+        word_hits = vocab_hits(_ANY_DATE_WORD, text)
+        if not word_hits:
+            return found
 
     def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False,
             relative_days=None):
         if any(s < b and e > a for a, b in taken):
             return
         if kind is None:
-            kind = "report" if _REPORTING.search(text[max(0, s - 40):s]) else "event"
+            before = text[max(0, s - 40):s]
+            kind = "report" if _REPORTING_GATE.search(before) and _REPORTING.search(before) else "event"
         taken.append((s, e))
         found.append(DateMention(s, e, date, precision if date else "unknown", inferred, kind,
                                  weekday, night_after, absolute, relative_days))
 
-    wins = _windows(text, word_hits)
-    for m in _within(_NIGHT, text, wins["night"]) if month and "night" in hits else ():
+    wins = _windows(len(text), word_hits)
+    month = wins["month"]
+    for m in _within(_NIGHT, text, wins["night"]) if month and wins["night"] else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d2") or m.group("d4"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
@@ -174,11 +178,11 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         if wd:  # "On Tuesday evening, October 8": one expression
             s -= len(text[max(0, s - 24):s]) - wd.start()
         add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)
-    for m in _within(_REL_RE, text, wins["other"]) if wins["other"] else ():
-        days, precision, kind = _REL[m.lastgroup]
+    for m in _within(RELATIVE_DATES, text, wins["other"]):
+        days, precision, kind = RELATIVE_DATES.value(m)
         date = (published - dt.timedelta(days=days)).isoformat() if published else None
         add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind, relative_days=days)
-    for m in _within(_WEEKDAY, text, wins["weekday"]) if weekday else ():
+    for m in _within(_WEEKDAY, text, wins["weekday"]):
         date, precision = _weekday(m, published)
         add(m.start(), m.end(), date, precision, True, weekday=WEEKDAYS[m.group("wd").lower()],
             night_after=precision == "night")
@@ -206,17 +210,15 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
 _REACH = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
 
 
-def _windows(low: str, word_hits) -> dict[str, list[tuple[int, int]]]:
-    """Merged ``(start, end)`` windows around the date words of a sentence, by kind."""
+def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
+    """Merged ``(start, end)`` windows around the date words of a sentence of ``size``
+    characters, by kind (the value of each :data:`DATE_WORDS` hit; "night" opens both a
+    named night and a relative date)."""
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in _REACH}
-    for s, e, _ in word_hits:
-        word = low[s:e]
-        kind = ("month" if word[:3] in _MONTH_KEYS and word in MONTHS else "weekday" if word in WEEKDAYS
-                else "other")
-        kinds = (kind, "night") if word == "night" else (kind,)
-        for k in kinds:
+    for s, e, kind in word_hits:
+        for k in ("other", "night") if kind == "night" else (kind,):
             back, fwd = _REACH[k]
-            a, b = max(0, s - back), min(len(low), e + fwd)
+            a, b = max(0, s - back), min(size, e + fwd)
             spans = out[k]
             if spans and a <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
@@ -288,6 +290,8 @@ _CLAUSE_OPENER = re.compile(
     r"\b(?:after|when|while|before|since|until|whereas)\s+(?!(?:midnight|dawn|noon|midday|sunrise|"
     r"sunset|daybreak|nightfall|\d|the\s+(?:night|morning|evening|afternoon|day|weekend|end|start)\b|"
     r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b")  # lower-cased text
+#: What every match of :data:`_CLAUSE_OPENER` contains.
+_CLAUSE_OPENER_WORDS = ("after", "when", "while", "before", "since", "until", "whereas", ";", "which")
 
 
 def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> DateMention | None:
@@ -302,6 +306,8 @@ def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> Da
     events = [d for d in mentions if d.kind == "event"]
     if len(mentions) == 0 or not anchors or not events:
         return sentence_date(mentions)
+    if not any(w in text for w in _CLAUSE_OPENER_WORDS):
+        return sentence_date(mentions)  # one clause (a quick test: the regex is tried at every character)
     bounds = [0, *(m.start() for m in _CLAUSE_OPENER.finditer(text)), len(text) + 1]
     if len(bounds) == 2:
         return sentence_date(mentions)

@@ -67,6 +67,10 @@ BOUND = re.compile(
     r"\b(?:(?P<at_least>more than|over|at least|no fewer than|no less than|not less than|upwards of|"
     r"in excess of|a minimum of|some more than)|(?P<plain>up to|as many as|about|around|approximately|"
     r"nearly|almost|roughly|some|a total of|total of|another|a further|further|all))\s+$")
+#: The last words of the phrases of :data:`BOUND`: a quick test before the regex, which would
+#: otherwise be tried at every character of the words before each number.
+_BOUND_LAST_WORDS = ("than", "over", "least", "of", "to", "as", "about", "around", "approximately", "nearly",
+                     "almost", "roughly", "some", "another", "further", "all")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
@@ -197,7 +201,8 @@ def find_numbers(text: str, word_hits=None) -> list[Number]:
         before = low[max(0, s - 30):s]
         lead = s
         at_least = False
-        bound = BOUND.search(before) if before.endswith(" ") else None
+        bound = (BOUND.search(before) if before.endswith(" ") and before.rstrip().endswith(_BOUND_LAST_WORDS)
+                 else None)
         if bound:
             at_least, lead = bool(bound.group("at_least")), s - (len(before) - bound.start())
         out.append(Number(s, e, value, kind, at_least, lead))

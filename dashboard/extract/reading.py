@@ -33,7 +33,7 @@ from .people import casualty_counts
 from .tolls import taken_back, toll_counts
 from .places import BEFORE_GATES, LONG_GATES, PlaceRef, assign_roles
 from .sentences import Sentence, dateline_end
-from .claimants import ORGS, TITLES
+from .claimants import ORGS, SPEECH, TITLES
 from .dates import DATE_WORDS
 from .figures import PEOPLE, VERBS
 from .numbers import NUMBER_WORDS
@@ -148,22 +148,32 @@ def side_of(words: str) -> str | None:
 #: Every vocabulary a sentence needs, scanned once over a whole report (see :class:`Lexicon`).
 LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE,
                    "casualty": CASUALTY_WORDS, "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES,
-                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES})
+                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES,
+                   "speech": SPEECH})
 
 
 def sentence_hits(all_hits: dict, sentences) -> list[dict]:
     """Hand the hits of a whole-report scan to the sentences they fall in (offsets made
-    relative to each sentence)."""
-    out = [{name: [] for name in all_hits} for _ in sentences]
+    relative to each sentence).
+
+    A vocabulary with no hit in a sentence maps to one shared empty tuple: most sentences
+    have hits of only a few vocabularies, and a fresh empty list for each of the others would
+    cost more than the hand-out itself.
+    """
+    none = dict.fromkeys(all_hits, ())
+    out = [none.copy() for _ in sentences]
     starts = [s.start for s in sentences]
     for name, hits in all_hits.items():
-        k = 0
+        k, bucket_of = 0, -1
         for a, b, value in hits:
             while k + 1 < len(starts) and starts[k + 1] <= a:
                 k += 1
             s = sentences[k]
             if s.start <= a and b <= s.end:
-                out[k][name].append((a - s.start, b - s.start, value))
+                if bucket_of != k:
+                    bucket = out[k][name] = []
+                    bucket_of = k
+                bucket.append((a - s.start, b - s.start, value))
     return out
 
 
@@ -203,7 +213,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     # still context for the next ones
     numbers = (find_numbers(text, hits["numbers"]) if not cue and (
         weapons or hits["verbs"] or hits["casualty"] or context_count is not None) else [])
-    claimant = find_claimant(text, hits["orgs"], hits["titles"])
+    claimant = find_claimant(text, hits["orgs"], hits["titles"], hits["speech"])
     places = assign_roles(text, mentions, dateline=head, gate_hits=(hits["place_gates"], hits["launch_gates"]))
     # a count with no weapon noun needs a figure verb ("Nine were intercepted")
     counts = (weapon_counts(text, numbers, weapons, context_cls, hits["verbs"], context_count)

@@ -74,14 +74,16 @@ def find_weapons(text: str, hits=None) -> list[Weapon]:
     >>> [(w.cls, w.model) for w in find_weapons("four sea-launched Kalibr cruise missiles")]
     [('cruise_missile', 'Kalibr')]
     """
-    parts = []
     if hits is None:
         hits = vocab_hits(WEAPONS, lower_same_length(text))
+    if not hits:
+        return []
+    parts = []
     for s, e, (cls, model, kind) in hits:
         parts.append([s, e, cls, model or None, kind, text[s:e], kind])
     merged: list[list] = []
     for p in parts:
-        if merged and _GLUE.match(text[merged[-1][1]:p[0]]) and merged[-1][6] == "model":
+        if merged and merged[-1][6] == "model" and _GLUE.match(text[merged[-1][1]:p[0]]):
             last = merged[-1]
             models = [x for x in (last[3], p[3]) if x]
             last[1] = p[1]
