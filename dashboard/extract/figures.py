@@ -75,10 +75,12 @@ def verbs_in(text: str, weapons: list[Weapon], hits=None):
     (``hits``: matches of :data:`VERBS` found beforehand, if any)."""
     if hits is None:
         hits = vocab_hits(VERBS, lower_same_length(text))
-    if not weapons:
+    if not weapons or not hits:
         return hits
-    # "air-launched", "sea-launched" inside a weapon phrase are not verbs
-    return [h for h in hits if not any(w.start <= h[0] < w.end for w in weapons)]
+    # "air-launched", "sea-launched" inside a weapon phrase are not verbs; rare, so found first
+    # in one comprehension (not a generator per verb)
+    inside = [h for h in hits for w in weapons if w.start <= h[0] < w.end]
+    return [h for h in hits if h not in inside] if inside else hits
 
 
 def _filler_ok(gap: str, max_words: int = 4) -> bool:
