@@ -109,6 +109,9 @@ def test_weapon_classes_and_models(text, expected):
     ("killing 4 people and injuring 10", [("killed", 4), ("injured", 10)]),
     ("100 people were evacuated.", []),
     ("The son of a local teacher was pulled from the rubble.", []),
+    # the rules read the lower-cased sentence: capitals do not hide a count
+    ("TWO CIVILIANS WERE KILLED AND A MAN WAS INJURED.", [("killed", 2), ("injured", 1)]),
+    ("The Attack Left Three People Dead.", [("killed", 3)]),
 ])
 def test_casualties(text, expected):
     got = [(c.field, c.value) for c in casualty_counts(text, find_numbers(text))]

@@ -16,24 +16,30 @@ _ROWS = rows("casualty_words.tsv")
 AFTER_RE, AFTER_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("after", "both")])
 BEFORE_RE, BEFORE_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("before", "both")],
                                   wrap=r"\b(?:{})\s+$")
+#: The rules below read the lower-cased sentence (same offsets): the case-blind regexes are
+#: compiled without IGNORECASE, which lower-cases every character it tries (about three times
+#: slower). The table's patterns are lower case. Caveat: IGNORECASE also folds a few letters
+#: that ``str.lower`` keeps ("ſ" matches "s"); no report writes them in these words.
+_AFTER_LOW = re.compile(AFTER_RE.pattern)
+_BEFORE_LOW = re.compile(BEFORE_RE.pattern)
 _A_AN = re.compile(r"\b(?:a|an|A|An)\b")
 _ADJ = r"(?:[\w’'-]+\s+){0,3}?"
 _AUX = re.compile(
     r"^\s*(?:,?\s*(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:\w+ly\s+)?(?:were|was|have\s+been|has\s+been|had\s+been|"
-    r"are|is|being|got|reportedly)?\s*(?:\w+ly\s+)?(?:also\s+)?", re.I)
+    r"are|is|being|got|reportedly)?\s*(?:\w+ly\s+)?(?:also\s+)?")  # lower-cased
 #: What may stand between people and the verb that counts them: an aside in dashes, an "of"
 #: phrase ("Three employees of a food warehouse were killed"), auxiliaries and adverbs.
 _GAP = re.compile(
     r"\s*(?:(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:,\s*(?:including|among\s+them)\b[^,;.]*,\s*)?"
     r"(?:of\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){1,3})?"
     r"(?:(?:\w+ly|were|was|have|has|had|been|are|is|being|got|also|later|then|reportedly|confirmed|"
-    r"reported|found|declared|pronounced)\s+)*", re.I)
-_SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$", re.I)
+    r"reported|found|declared|pronounced)\s+)*")  # lower-cased
+_SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$")  # lower-cased
 
 
-_NP = re.compile(rf"\s*{_ADJ}(?:{PEOPLE_RE.pattern})", re.I)
-_NP_MORE = re.compile(rf"\s+{PEOPLE_RE.pattern}", re.I)
-_AND = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?", re.I)
+_NP = re.compile(rf"\s*{_ADJ}(?:{PEOPLE_RE.pattern})")  # lower-cased
+_NP_MORE = re.compile(rf"\s+{PEOPLE_RE.pattern}")  # lower-cased
+_AND = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?")  # lower-cased
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
@@ -41,17 +47,18 @@ _PUNCT = re.compile(r"[,;.]")
 _OF_OUT = re.compile(r"\s*(?:of|out)\b")
 _LIST_END = re.compile(r"\s*(?:[,.;]|and\b|$)")
 _OF_BEFORE = re.compile(r"\bof\s+$")
-_LEAVING = re.compile(r"\bleaving\s+$", re.I)
+_LEAVING = re.compile(r"\bleaving\s+$")  # lower-cased
 _LEFT_HOW = re.compile(r"\s+(dead|injured|wounded|hurt)\b")
 
 
-def _np_end(w: str, start: int) -> int | None:
-    """End of a people noun phrase that starts at ``start`` (after its determiner), or None."""
-    m = _NP.match(w, start)
+def _np_end(low: str, start: int) -> int | None:
+    """End of a people noun phrase that starts at ``start`` (after its determiner), or None
+    (``low``: the lower-cased sentence)."""
+    m = _NP.match(low, start)
     if not m or _PUNCT.search(m.group(0)):
         return None
     end = m.end()
-    more = _NP_MORE.match(w, end)  # "70-year-old man"
+    more = _NP_MORE.match(low, end)  # "70-year-old man"
     return more.end() if more else end
 
 
@@ -95,34 +102,35 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
     [('killed', 2)]
     """
     w = mask_parentheses(text) if "(" in text else text
+    low = lower_same_length(w)  # for the case-blind rules; "A"/"An" and "of" are read on ``w``
     phrases = []  # (lead, end, value, at_least, article)
     for lead, s, e, value, at_least, article in sorted(_determiners(w, numbers, people_hits)):
         if any(p[0] <= s < p[1] for p in phrases):
             continue
-        end = _np_end(w, e)
+        end = _np_end(low, e)
         if end is None:
             after_num = w[e:e + 40]
-            bare = AFTER_RE.match(_AUX.sub("", after_num, count=1)) if not article else None
+            bare = _AFTER_LOW.match(_AUX.sub("", low[e:e + 40], count=1)) if not article else None
             if bare and not _OF_OUT.match(after_num):
                 end = e  # "3 killed", "13 were injured", "two deaths"
-            elif not article and BEFORE_RE.search(w[max(0, lead - 40):lead]) and _LIST_END.match(after_num):
+            elif not article and _BEFORE_LOW.search(low[max(0, lead - 40):lead]) and _LIST_END.match(after_num):
                 end = e  # "killing 6 people and injuring 14"
             else:
                 continue
-        if _SUBSET.search(w[max(0, lead - 30):lead]) or _OF_BEFORE.search(w[max(0, lead - 4):lead]):
+        if _SUBSET.search(low[max(0, lead - 30):lead]) or _OF_BEFORE.search(w[max(0, lead - 4):lead]):
             continue  # "including three children"; "the daughter of a policeman"
         total, stop = value, end
         # "a 14-year-old and three others", "A man and woman", "a man and a woman"
         while True:
-            m = _AND.match(w, stop)
+            m = _AND.match(low, stop)
             if not m:
                 break
             det = m.group("det")
             sub = next((n for n in numbers if n.start == m.start("det") and n.kind == "count"), None) if det else None
             start2 = m.end() if (det and (sub or det.lower() in ("a", "an"))) else m.start("det") if det else m.end()
-            end2 = _np_end(w, start2)
+            end2 = _np_end(low, start2)
             if end2 is None or not sub and (
-                    BEFORE_RE.search(w[start2:end2] + " ") or AFTER_RE.search(w[start2:end2])
+                    _BEFORE_LOW.search(low[start2:end2] + " ") or _AFTER_LOW.search(low[start2:end2])
                     or any(start2 <= n.start < end2 and n.kind == "count" for n in numbers)):
                 break
             total += sub.value if sub else 1
@@ -130,19 +138,19 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
         phrases.append((lead, stop, total, at_least, article))
     out = []
     for lead, end, value, at_least, article in phrases:
-        rest = w[end:end + 100]
+        rest = low[end:end + 100]
         fld = None
-        for m in AFTER_RE.finditer(rest):
+        for m in _AFTER_LOW.finditer(rest):
             if _GAP.fullmatch(rest[:m.start()]):
                 fld = AFTER_FIELD[m.lastgroup]
             break
         if fld is None:
-            b = BEFORE_RE.search(w[max(0, lead - 40):lead])
+            b = _BEFORE_LOW.search(low[max(0, lead - 40):lead])
             if b:
                 fld = BEFORE_FIELD[b.lastgroup]
         if fld is None:
-            b = _LEAVING.search(w[max(0, lead - 12):lead])
-            m2 = _LEFT_HOW.match(rest) if b else None
+            b = _LEAVING.search(low[max(0, lead - 12):lead])
+            m2 = _LEFT_HOW.match(w, end, end + 100) if b else None
             if m2:
                 fld = "killed" if m2.group(1).lower() == "dead" else "injured"
         if fld:
