@@ -55,7 +55,7 @@ def test_scan_finds_a_phrase_at_the_very_start():
 def test_sentence_hits_hand_out_relative_offsets():
     text = "Drones struck the city. Overnight, two drones came back."
     sentences = split_sentences(text)
-    shares = sentence_hits(LEXICON.scan(lower_same_length(text)), sentences)
+    shares = sentence_hits(lower_same_length(text), sentences)
     assert [h[:2] for h in shares[0]["weapons"]] == [(0, 6)]
     assert [h[:2] for h in shares[1]["weapons"]] == [(15, 21)]
     assert [h[:2] for h in shares[1]["dates"]] == [(0, 9)]

@@ -15,7 +15,7 @@ import datetime as dt
 from . import background
 from .assemble import consolidate, is_background, subject_date
 from .context import claims_in_context
-from .reading import LEXICON, read_sentence, sentence_hits
+from .reading import read_sentence, sentence_hits
 from .tables import lower_same_length
 from .sentences import split_sentences
 
@@ -60,7 +60,7 @@ def extract_claims(text: str, published: dt.date | None, gazetteer) -> list[dict
     if not sentences:
         return []
     buckets = _mentions_by_sentence(sentences, gazetteer.find_mentions(text))
-    shares = sentence_hits(LEXICON.scan(lower_same_length(text)), sentences)
+    shares = sentence_hits(lower_same_length(text), sentences)
     readings, context_cls, last = [], None, (None, -9)
     for k, (s, ms, hits) in enumerate(zip(sentences, buckets, shares)):
         # a breakdown with no verb counts like the count of the sentence or two before it

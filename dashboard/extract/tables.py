@@ -269,7 +269,7 @@ class Lexicon:
             for k, (name, vocab) in enumerate(vocabularies.items()):
                 best = next((p[:j] for j in range(len(p), 0, -1) if p[:j] in vocab.dispatch), None)
                 if best is not None:
-                    table[p].append((k, vocab.dispatch[best].match, vocab.values))
+                    table[p].append((k, name, vocab.dispatch[best].match, vocab.values))
         self.table = table
         # a trigger is the non-word character in front of a prefix: a pattern that opens with a
         # character class lets the regex engine skip in C to the ~one in six characters that can
@@ -278,19 +278,43 @@ class Lexicon:
 
     def scan(self, low: str) -> dict[str, list[tuple[int, int, object]]]:
         """Return, per vocabulary, its non-overlapping hits ``(start, end, value)`` in ``low``."""
-        out: list[list] = [[] for _ in self.names]
-        last = [0] * len(self.names)
-        table = self.table
+        return self.scan_spans(low, [(0, len(low))])[0]
+
+    def scan_spans(self, low: str, spans) -> list[dict[str, list[tuple[int, int, object]]]]:
+        """Scan ``low`` once and hand each hit to the span ``(start, end)`` it falls in.
+
+        Why in one loop: a report's hits are wanted per sentence; sorting them into sentences
+        while they are found spares a second pass over every hit. ``spans`` are in text order
+        and do not overlap; offsets are made relative to each span's start, and a hit that
+        runs past its span's end (or lies between spans) is dropped.
+
+        A vocabulary with no hit in a span maps to one shared empty tuple: most sentences have
+        hits of only a few vocabularies, and a fresh empty list for each of the others would
+        cost more than the hand-out itself.
+        """
+        none = dict.fromkeys(self.names, ())
+        out = [none.copy() for _ in spans]
+        ahead = iter([*spans[1:], (len(low) + 1, 0)])  # a trigger never reaches past the text
+        table, last = self.table, [0] * len(self.names)
+        span, share = -1, None
+        start = stop = -1  # before the first span: no hit is kept
+        next_start = spans[0][0] if spans else len(low) + 1
         # one space in front so that a word at the very start has its trigger too; a trigger's
         # offset in the padded text is then its word's offset in ``low``
         for t in self.trigger.finditer(" " + low):
             i = t.start()
-            for k, match, values in table[t[1]]:
+            while i >= next_start:
+                span += 1
+                share, (start, stop), next_start = out[span], spans[span], next(ahead)[0]
+            for k, name, match, values in table[t[1]]:
                 if i < last[k]:
                     continue
                 m = match(low, i)
                 if m:
-                    end = m.end()
-                    out[k].append((i, end, values[m.lastgroup]))
-                    last[k] = end
-        return dict(zip(self.names, out))
+                    end = last[k] = m.end()
+                    if start <= i and end <= stop:
+                        hits = share[name]
+                        if not hits:
+                            hits = share[name] = []
+                        hits.append((i - start, end - start, values[m.lastgroup]))
+        return out
