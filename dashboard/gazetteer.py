@@ -206,11 +206,21 @@ class Gazetteer:
                 self._mention_index[key] = best
         # the longest name (in words) that each first word may open: the scanner tries no longer
         self.name_lengths: dict[str, int] = {}
+        # and of a longer name, by its first two words: "the" opens five-word names, but
+        # before most words it opens none, and the scanner then tries no name of two or more
+        self.pair_lengths: dict[tuple[str, str], int] = {}
+        #: Words that are a whole name by themselves ("kursk"), as opposed to only opening one.
+        self.one_word_names: set[str] = set()
         for key in (*self._mention_index, *self._region_bases):
             first, _, rest = key.partition(" ")
             size = rest.count(" ") + 2 if rest else 1
             if size > self.name_lengths.get(first, 0):
                 self.name_lengths[first] = size
+            if rest:
+                pair = (first, rest.partition(" ")[0])
+                self.pair_lengths[pair] = max(size, self.pair_lengths.get(pair, 0))
+            else:
+                self.one_word_names.add(first)
         # stop words that open no longer name and no region: the scanner passes them at once
         stop = self.vocabulary.stopwords
         self.dead_words = frozenset(w for w in stop if self.name_lengths.get(w, 0) <= 1

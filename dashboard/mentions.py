@@ -131,6 +131,9 @@ class MentionScanner:
         mention_index = gaz._mention_index
         capitalised = ws.capitalised(i)
         longest = gaz.name_lengths.get(words[i], 0)
+        if longest > 1:  # the next word tells whether a longer name may open here
+            pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
+            longest = gaz.pair_lengths.get(pair) or (1 if words[i] in gaz.one_word_names else 0)
         if not longest:
             return self._unknown_region(ws, i) if capitalised else None
         # one more word for a region word after the name ("Kursk Oblast")
