@@ -350,7 +350,15 @@ class Gazetteer:
         list of Mention
             ``text[m.start:m.end] == m.text``; ``m.place`` is None for an unknown "<X> region".
         """
-        return self._scanner.scan(text, Mention)
+        return [Mention(*span) for span in self._scanner.scan(text)]
+
+    def mention_spans(self, text: str) -> list[tuple[int, int, str, Place | None]]:
+        """:meth:`find_mentions` as plain ``(start, end, text, place)`` tuples.
+
+        Why: the extractor only cuts the mentions into sentences, and a frozen ``Mention``
+        costs about a microsecond to build, a tenth of the scan for a 2 KB report.
+        """
+        return self._scanner.scan(text)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from dashboard.names import folded_words, joinable
 
 if TYPE_CHECKING:
-    from dashboard.gazetteer import Gazetteer, Mention, Place
+    from dashboard.gazetteer import Gazetteer, Place
 
 #: Longest name, in words, that the scanner tries ("Republic of North Ossetia Alania").
 MAX_NAME_WORDS = 6
@@ -88,8 +88,9 @@ class MentionScanner:
         #: Region words, singular and plural: "the regions of Belgorod and Kursk".
         self.any_region_words = self.vocab.region_words | self.vocab.plural_region_words
 
-    def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
-        """Place names in ``text``: non-overlapping, longest match first, in text order."""
+    def scan(self, text: str) -> list[tuple[int, int, str, Place | None]]:
+        """Place names in ``text``: non-overlapping, longest match first, in text order, as
+        ``(start, end, words, place)`` (the fields of a ``Mention``)."""
         words, gaps, starts, ends = folded_words(text)  # spans of the lower-cased text: the same as the text's
         ws = _Words(text, words, gaps, starts, ends, [0] * len(words))
         matches: list[_Match] = []
@@ -107,7 +108,7 @@ class MentionScanner:
             self._widen(ws, matches)
             if any(m.district for m in matches):
                 self._district_cities(ws, matches)
-        return [mention_type(starts[m.first], ends[m.stop - 1], text[starts[m.first]:ends[m.stop - 1]], m.place)
+        return [(starts[m.first], ends[m.stop - 1], text[starts[m.first]:ends[m.stop - 1]], m.place)
                 for m in matches]
 
     @staticmethod
