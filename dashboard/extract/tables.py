@@ -155,7 +155,9 @@ def trie_pattern(words) -> str:
     """A regex that matches any of ``words``, longest first, written as a trie.
 
     Why: Python's regex engine tries a flat alternation one branch at a time at every position;
-    a trie ("a(?:ir|tt)|d(?:ro)") lets it reject a position on its first character.
+    a trie ("a(?:ir|tt)|d(?:ro)") lets it reject a position on its first character. A word that
+    may end early is written "(?:...|)", not "(?:...)?": the same match, but the engine takes a
+    plain branch instead of setting up a repeat.
     """
     root: dict = {}
     for w in words:
@@ -168,8 +170,9 @@ def trie_pattern(words) -> str:
         alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:
+            return "(?:" + "|".join(alts) + "|)"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return build(root) or "(?!)"
 
