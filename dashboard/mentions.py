@@ -119,7 +119,7 @@ class MentionScanner:
         known = run[i]
         if known >= need or known and i + known < len(run) and not ws.joined(i + known - 1):
             return known
-        k = i + max(known, 1) - 1
+        k = i + (known or 1) - 1
         last = min(len(run) - 1, i + need - 1)
         while k < last and (gaps[k + 1] == " " or ws.joined(k)):  # most gaps are one space
             k += 1
@@ -138,8 +138,10 @@ class MentionScanner:
         if not longest:
             return self._unknown_region(ws, i) if capitalised else None
         # one more word for a region word after the name ("Kursk Oblast")
-        span = self._run(ws, i, min(longest, MAX_NAME_WORDS) + 1)
-        for size in range(min(span, longest, MAX_NAME_WORDS), 0, -1):
+        if longest > MAX_NAME_WORDS:
+            longest = MAX_NAME_WORDS
+        span = self._run(ws, i, longest + 1)
+        for size in range(min(span, longest), 0, -1):
             key = " ".join(words[i:i + size]) if size > 1 else words[i]
             after = i + size
             linked = size < span  # the next word may still belong to this name
