@@ -62,6 +62,16 @@ def test_sentence_hits_hand_out_relative_offsets():
     assert not shares[0]["dates"] and not shares[0]["numbers"]
 
 
+def test_scan_spans_drops_hits_outside_their_span():
+    low = lower_same_length("Drones struck. Overnight drones came.")
+    whole = LEXICON.scan(low)
+    shares = LEXICON.scan_spans(low, [(0, 3), (15, 37)])  # the first span cuts "drones" short
+    assert shares[0]["weapons"] == ()
+    assert [h[:2] for h in shares[1]["weapons"]] == [(10, 16)]
+    assert [h[:2] for h in shares[1]["dates"]] == [(0, 9)]
+    assert [(a, b) for a, b, _ in whole["weapons"]] == [(0, 6), (25, 31)]
+
+
 @pytest.mark.parametrize("text, at_least, lead", [
     ("more than 20 drones", True, 0),
     ("(over 20 drones", True, 1),
