@@ -206,11 +206,19 @@ class Gazetteer:
                 self._mention_index[key] = best
         # the longest name (in words) that each first word may open: the scanner tries no longer
         self.name_lengths: dict[str, int] = {}
+        # and by its first two words: "the" opens five-word names, but before most words none
+        self.pair_lengths: dict[tuple[str, str], int] = {}
+        self.one_word_names: set[str] = set()  # a whole name by itself ("kursk")
         for key in (*self._mention_index, *self._region_bases):
             first, _, rest = key.partition(" ")
             size = rest.count(" ") + 2 if rest else 1
             if size > self.name_lengths.get(first, 0):
                 self.name_lengths[first] = size
+            if rest:
+                pair = (first, rest.partition(" ")[0])
+                self.pair_lengths[pair] = max(size, self.pair_lengths.get(pair, 0))
+            else:
+                self.one_word_names.add(first)
         # stop words that open no longer name and no region: the scanner passes them at once
         stop = self.vocabulary.stopwords
         self.dead_words = frozenset(w for w in stop if self.name_lengths.get(w, 0) <= 1
@@ -340,7 +348,13 @@ class Gazetteer:
         list of Mention
             ``text[m.start:m.end] == m.text``; ``m.place`` is None for an unknown "<X> region".
         """
-        return self._scanner.scan(text, Mention)
+        return [Mention(*span) for span in self._scanner.scan(text)]
+
+    def mention_spans(self, text: str) -> list[tuple[int, int, str, Place | None]]:
+        """:meth:`find_mentions` as plain ``(start, end, text, place)`` tuples. Why: the extractor
+        only cuts them into sentences, and a frozen ``Mention`` costs a microsecond to build
+        (some 5% of the scan of a 2 KB report)."""
+        return self._scanner.scan(text)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from dashboard.names import folded_words, joinable
 
 if TYPE_CHECKING:
-    from dashboard.gazetteer import Gazetteer, Mention, Place
+    from dashboard.gazetteer import Gazetteer, Place
 
 #: Longest name, in words, that the scanner tries ("Republic of North Ossetia Alania").
 MAX_NAME_WORDS = 6
@@ -88,8 +88,9 @@ class MentionScanner:
         #: Region words, singular and plural: "the regions of Belgorod and Kursk".
         self.any_region_words = self.vocab.region_words | self.vocab.plural_region_words
 
-    def scan(self, text: str, mention_type: type[Mention]) -> list[Mention]:
-        """Place names in ``text``: non-overlapping, longest match first, in text order."""
+    def scan(self, text: str) -> list[tuple[int, int, str, Place | None]]:
+        """Place names in ``text``: non-overlapping, longest match first, in text order, as
+        ``(start, end, words, place)`` (the fields of a ``Mention``)."""
         words, gaps, starts, ends = folded_words(text)  # spans of the lower-cased text: the same as the text's
         ws = _Words(text, words, gaps, starts, ends, [0] * len(words))
         matches: list[_Match] = []
@@ -107,7 +108,7 @@ class MentionScanner:
             self._widen(ws, matches)
             if any(m.district for m in matches):
                 self._district_cities(ws, matches)
-        return [mention_type(starts[m.first], ends[m.stop - 1], text[starts[m.first]:ends[m.stop - 1]], m.place)
+        return [(starts[m.first], ends[m.stop - 1], text[starts[m.first]:ends[m.stop - 1]], m.place)
                 for m in matches]
 
     @staticmethod
@@ -118,7 +119,7 @@ class MentionScanner:
         known = run[i]
         if known >= need or known and i + known < len(run) and not ws.joined(i + known - 1):
             return known
-        k = i + max(known, 1) - 1
+        k = i + (known or 1) - 1
         last = min(len(run) - 1, i + need - 1)
         while k < last and (gaps[k + 1] == " " or ws.joined(k)):  # most gaps are one space
             k += 1
@@ -131,11 +132,16 @@ class MentionScanner:
         mention_index = gaz._mention_index
         capitalised = ws.capitalised(i)
         longest = gaz.name_lengths.get(words[i], 0)
+        if longest > 1:  # the next word tells whether a longer name may open here
+            pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
+            longest = gaz.pair_lengths.get(pair) or (1 if words[i] in gaz.one_word_names else 0)
         if not longest:
             return self._unknown_region(ws, i) if capitalised else None
         # one more word for a region word after the name ("Kursk Oblast")
-        span = self._run(ws, i, min(longest, MAX_NAME_WORDS) + 1)
-        for size in range(min(span, longest, MAX_NAME_WORDS), 0, -1):
+        if longest > MAX_NAME_WORDS:
+            longest = MAX_NAME_WORDS
+        span = self._run(ws, i, longest + 1)
+        for size in range(min(span, longest), 0, -1):
             key = " ".join(words[i:i + size]) if size > 1 else words[i]
             after = i + size
             linked = size < span  # the next word may still belong to this name

@@ -55,11 +55,21 @@ def test_scan_finds_a_phrase_at_the_very_start():
 def test_sentence_hits_hand_out_relative_offsets():
     text = "Drones struck the city. Overnight, two drones came back."
     sentences = split_sentences(text)
-    shares = sentence_hits(LEXICON.scan(lower_same_length(text)), sentences)
+    shares = sentence_hits(lower_same_length(text), sentences)
     assert [h[:2] for h in shares[0]["weapons"]] == [(0, 6)]
     assert [h[:2] for h in shares[1]["weapons"]] == [(15, 21)]
     assert [h[:2] for h in shares[1]["dates"]] == [(0, 9)]
     assert not shares[0]["dates"] and not shares[0]["numbers"]
+
+
+def test_scan_spans_drops_hits_outside_their_span():
+    low = lower_same_length("Drones struck. Overnight drones came.")
+    whole = LEXICON.scan(low)
+    shares = LEXICON.scan_spans(low, [(0, 3), (15, 37)])  # the first span cuts "drones" short
+    assert shares[0]["weapons"] == ()
+    assert [h[:2] for h in shares[1]["weapons"]] == [(10, 16)]
+    assert [h[:2] for h in shares[1]["dates"]] == [(0, 9)]
+    assert [(a, b) for a, b, _ in whole["weapons"]] == [(0, 6), (25, 31)]
 
 
 @pytest.mark.parametrize("text, at_least, lead", [

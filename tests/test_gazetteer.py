@@ -292,6 +292,16 @@ def test_mentions_are_in_order_and_do_not_overlap(gaz):
         assert left.end <= right.start
 
 
+def test_mention_spans_are_the_mentions_as_tuples(gaz):
+    text = "The Hague and the Kharkiv and Sumy oblasts; The drones hit Kyiv, Ukraine."
+    assert gaz.mention_spans(text) == [(m.start, m.end, m.text, m.place) for m in gaz.find_mentions(text)]
+
+
+def test_a_word_that_opens_long_names_opens_none_before_other_words(gaz):
+    assert gaz.name_lengths["the"] > 1 and ("the", "drones") not in gaz.pair_lengths
+    assert _found(gaz, "The drones hit Kyiv.") == [("Kyiv", "Kyiv")]
+
+
 def test_names_do_not_run_across_sentences(gaz):
     assert _found(gaz, "He left Moscow. Region officials said so.") == [("Moscow", "Moscow")]
 

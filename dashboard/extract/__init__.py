@@ -15,7 +15,7 @@ import datetime as dt
 from . import background
 from .assemble import consolidate, is_background, subject_date
 from .context import claims_in_context
-from .reading import LEXICON, read_sentence, sentence_hits
+from .reading import read_sentence, sentence_hits
 from .tables import lower_same_length
 from .sentences import split_sentences
 
@@ -23,15 +23,16 @@ __all__ = ["extract_claims"]
 
 
 def _mentions_by_sentence(sentences, mentions):
-    """Bucket gazetteer mentions (spans in the whole text) into sentences (relative spans)."""
+    """Bucket gazetteer mentions ``(start, end, text, place)`` (spans in the whole text) into
+    sentences (relative spans)."""
     out = [[] for _ in sentences]
     k = 0
-    for m in mentions:
-        while k < len(sentences) and sentences[k].end <= m.start:
+    for start, end, words, place in mentions:
+        while k < len(sentences) and sentences[k].end <= start:
             k += 1
-        if k < len(sentences) and sentences[k].start <= m.start and m.end <= sentences[k].end:
+        if k < len(sentences) and sentences[k].start <= start and end <= sentences[k].end:
             s = sentences[k]
-            out[k].append((m.start - s.start, m.end - s.start, m.text, m.place))
+            out[k].append((start - s.start, end - s.start, words, place))
     return out
 
 
@@ -59,8 +60,8 @@ def extract_claims(text: str, published: dt.date | None, gazetteer) -> list[dict
     sentences = split_sentences(text)
     if not sentences:
         return []
-    buckets = _mentions_by_sentence(sentences, gazetteer.find_mentions(text))
-    shares = sentence_hits(LEXICON.scan(lower_same_length(text)), sentences)
+    buckets = _mentions_by_sentence(sentences, gazetteer.mention_spans(text))
+    shares = sentence_hits(lower_same_length(text), sentences)
     readings, context_cls, last = [], None, (None, -9)
     for k, (s, ms, hits) in enumerate(zip(sentences, buckets, shares)):
         # a breakdown with no verb counts like the count of the sentence or two before it

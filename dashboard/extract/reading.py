@@ -152,29 +152,10 @@ LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, 
                    "speech": SPEECH})
 
 
-def sentence_hits(all_hits: dict, sentences) -> list[dict]:
-    """Hand the hits of a whole-report scan to the sentences they fall in (offsets made
-    relative to each sentence).
-
-    A vocabulary with no hit in a sentence maps to one shared empty tuple: most sentences
-    have hits of only a few vocabularies, and a fresh empty list for each of the others would
-    cost more than the hand-out itself.
-    """
-    none = dict.fromkeys(all_hits, ())
-    out = [none.copy() for _ in sentences]
-    starts = [s.start for s in sentences]
-    for name, hits in all_hits.items():
-        k, bucket_of = 0, -1
-        for a, b, value in hits:
-            while k + 1 < len(starts) and starts[k + 1] <= a:
-                k += 1
-            s = sentences[k]
-            if s.start <= a and b <= s.end:
-                if bucket_of != k:
-                    bucket = out[k][name] = []
-                    bucket_of = k
-                bucket.append((a - s.start, b - s.start, value))
-    return out
+def sentence_hits(low: str, sentences) -> list[dict]:
+    """Scan the lower-cased report ``low`` with :data:`LEXICON` and hand each sentence its
+    share of the hits, offsets relative to the sentence (see :meth:`Lexicon.scan_spans`)."""
+    return LEXICON.scan_spans(low, [(s.start, s.end) for s in sentences])
 
 
 def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hits=None,
