@@ -8,6 +8,7 @@ import argparse
 import csv
 import io
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,7 +16,28 @@ from . import pipeline
 from .query import Strikes, selected, selection_from_params, summary
 from .rates import paired_totals, rate
 from .reports import parse_date
-from .store import Store
+from .store import Store, default_path
+
+
+class CommandError(Exception):
+    """A problem the command names in one line (no traceback), exiting with status 1."""
+
+
+def stored_strikes(db: str | None) -> Strikes:
+    """The strikes of the store for a command that only reads it.
+
+    A missing store is not created: an empty file would make `make run` think the store exists
+    and never build it from seeds/.
+    """
+    path = Path(db) if db else default_path()
+    if not path.exists():
+        raise CommandError(f"no store at {path}: build it with `make store` "
+                           "or `python -m dashboard ingest seeds/`")
+    try:
+        with Store(path) as store:
+            return Strikes.from_store(store)
+    except sqlite3.Error as exc:
+        raise CommandError(f"{path}: cannot read the store ({exc})") from None
 
 
 def _date_arg(value: str):
@@ -115,8 +137,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    with Store(args.db) as store:
-        data = Strikes.from_store(store)
+    data = stored_strikes(args.db)
     sel = selection_from_args(args)
     result = summary(data, sel)
     if args.format == "json":
@@ -139,20 +160,20 @@ def format_summary(result: dict, pairs: dict) -> str:
     for key, label in labels:
         block = result[key]
         share = rate(pairs[key])
-        rate_text = f" ({share:.0%} intercepted*)" if share is not None else ""
+        # the base is printed: it is often fewer launches than the total beside it
+        rate_text = f" ({share:.0%} of {pairs[key][0]:,} intercepted*)" if share is not None else ""
         out.write(f"{label:<18} launched {_n(block['launched']):>13}   intercepted "
                   f"{_n(block['intercepted']):>13}{rate_text}\n")
     out.write(f"Killed {_n(result['killed'])}, injured {_n(result['injured'])}\n")
     out.write(f"{result['events']} events at {result['places']} places from {result['reports']} reports\n")
     if any(rate(pairs[key]) is not None for key, _ in labels):
-        out.write("* of the strikes whose reports state both launched and intercepted\n")
+        out.write("* of the launches in strikes whose reports state both launched and intercepted\n")
     return out.getvalue()
 
 
 def cmd_export(args) -> int:
     from .exports import write_export
-    with Store(args.db) as store:
-        data = Strikes.from_store(store)
+    data = stored_strikes(args.db)
     rows = selected(data, selection_from_args(args))
     write_export(rows, args.format, Path(args.out))
     print(f"{args.out}: {len(rows)} events")
@@ -161,8 +182,7 @@ def cmd_export(args) -> int:
 
 def cmd_snapshot(args) -> int:
     from .slides import write_snapshot
-    with Store(args.db) as store:
-        data = Strikes.from_store(store)
+    data = stored_strikes(args.db)
     write_snapshot(data, selection_from_args(args), Path(args.out), title=args.title)
     print(args.out)
     return 0
@@ -211,7 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "db", None) is None:
         args.db = None
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

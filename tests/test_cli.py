@@ -122,6 +122,31 @@ def test_summary_text(capsys, tmp_path, reports):
     assert code == 0 and "not reported" in out and "Drones" in out
 
 
+def test_summary_text_gives_the_base_of_each_rate(capsys, tmp_path, reports):
+    db = tmp_path / "s.sqlite"
+    run(capsys, "--db", str(db), "ingest", str(reports))
+    _, out, _ = run(capsys, "--db", str(db), "summary")
+    assert "(90% of 20 intercepted*)" in out
+    assert "* of the launches in strikes whose reports state both" in out
+
+
+@pytest.mark.parametrize("command", [["summary"], ["summary", "--format", "json"],
+                                     ["export", "--format", "csv", "--out", "{tmp}/x.csv"],
+                                     ["snapshot", "--out", "{tmp}/x.png"]])
+@pytest.mark.parametrize("content, problem", [(None, "no store at"), (b"not a database at all" * 100,
+                                                                        "cannot read the store")])
+def test_reading_commands_name_a_missing_or_bad_store_in_one_line(capsys, tmp_path, command, content, problem):
+    """A missing store is not created: an empty one would stop `make run` building it from seeds/."""
+    db = tmp_path / "none.sqlite"
+    if content is not None:
+        db.write_bytes(content)
+    code, out, err = run(capsys, "--db", str(db), *(arg.format(tmp=tmp_path) for arg in command))
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and problem in err and str(db) in err and len(err.splitlines()) == 1
+    assert db.exists() == (content is not None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([db.name] if content is not None else [])
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
 def test_export(capsys, tmp_path, reports, fmt):
     db = tmp_path / "s.sqlite"

@@ -82,5 +82,22 @@ def test_the_rate_follows_the_selection(tmp_path):
 def test_text_summary_never_shows_more_than_all_intercepted(tmp_path):
     data = _strikes(tmp_path, [dict(KYIV, launched=20, intercepted=18), dict(BELGOROD, intercepted=30)])
     text = format_summary(summary(data), paired_totals(data))
-    assert "(90% intercepted*)" in text and "of the strikes whose reports state both" in text
+    assert "(90% of 20 intercepted*)" in text and "of the launches in strikes whose reports state both" in text
     assert summary(data)["drones"] == {"launched": 20, "intercepted": 48, "lost": None}
+
+
+@pytest.mark.parametrize("pairs, total, shown", [
+    ({"drones": (20, 18), "ballistic_missiles": (4, 4), "missiles": (4, 4)}, 22 / 24,
+     ["drones 90% of 20", "ballistic missiles 100% of 4"]),
+    ({"drones": (0, 0), "missiles": (0, 0)}, None, []),
+])
+def test_the_rate_tile_names_each_rate_with_its_base(pairs, total, shown):
+    from dashboard.views.panels import overall_rate
+
+    pairs = {**dict.fromkeys(("drones", "cruise_missiles", "ballistic_missiles", "missiles_unspecified",
+                              "missiles"), (0, 0)), **pairs}
+    share, help_text = overall_rate(pairs)
+    assert share == total
+    assert all(part in help_text for part in shown)
+    assert "may be fewer than the total shown" in help_text
+    assert ("By class" in help_text) == bool(shown)

@@ -53,9 +53,10 @@ def overall_rate(pairs: dict) -> tuple[float | None, str]:
                        ("missiles_unspecified", "missiles of unstated type")):
         r = rate(pairs[key])
         if r is not None:
-            parts.append(f"{label} {r:.0%}")
+            parts.append(f"{label} {r:.0%} of {pairs[key][0]:,}")
     total = rate(tuple(a + b for a, b in zip(pairs["drones"], pairs["missiles"])))
-    help_text = ("Intercepted \u00f7 launched, counting only the strikes whose reports state both. "
+    help_text = ("Intercepted \u00f7 launched, counting only the strikes whose reports state both "
+                 "(so the launches counted may be fewer than the total shown). "
                  + ("By class: " + ", ".join(parts) + "." if parts else ""))
     return total, help_text
 
