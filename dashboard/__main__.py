@@ -8,6 +8,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -236,6 +237,20 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except (OSError, sqlite3.Error) as exc:  # a store or an output file that cannot be used
+        if os.environ.get("STRIKES_DEBUG"):
+            raise
+        print(f"error: {one_line(exc, args.db)}", file=sys.stderr)
+        return 1
+
+
+def one_line(exc: Exception, db: str | None) -> str:
+    """A file problem as one line that names the file (``STRIKES_DEBUG=1`` shows the traceback)."""
+    if isinstance(exc, sqlite3.Error):
+        return f"{Path(db) if db else default_path()}: cannot use the store ({exc})"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ so every figure in a file can be traced back.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from pathlib import Path
@@ -68,8 +69,15 @@ def export_bytes(strikes: pd.DataFrame, fmt: str) -> bytes:
 
 
 def write_export(strikes: pd.DataFrame, fmt: str, out: Path) -> None:
-    """Write atomically: a half-written export never replaces a good file."""
+    """Write atomically: a half-written export never replaces a good file. The folder is made
+    when missing; a file that cannot be written raises OSError naming ``out``, not the part file."""
     data = export_bytes(strikes, fmt)
     tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # (a folder that is a file: no part file either)
+            tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(out)) from exc

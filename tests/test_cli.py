@@ -147,6 +147,27 @@ def test_reading_commands_name_a_missing_or_bad_store_in_one_line(capsys, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ([db.name] if content is not None else [])
 
 
+def test_ingest_into_a_file_that_is_not_a_store_is_one_line(capsys, tmp_path, reports):
+    db = tmp_path / "notes.sqlite"
+    db.write_text("my notes, not a database\n" * 50, encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(db), "ingest", str(reports))
+    assert code == 1 and err == f"error: {db}: cannot use the store (file is not a database)\n"
+    assert db.read_text(encoding="utf-8").startswith("my notes")          # left as it was
+
+
+def test_export_makes_its_folder_and_names_a_file_it_cannot_write(capsys, tmp_path, reports):
+    db = tmp_path / "s.sqlite"
+    run(capsys, "--db", str(db), "ingest", str(reports))
+    out = tmp_path / "new" / "folder" / "x.csv"
+    code, _, _ = run(capsys, "--db", str(db), "export", "--format", "csv", "--out", str(out))
+    assert code == 0 and out.exists()
+    blocked = tmp_path / "a-file.txt"
+    blocked.write_text("x", encoding="utf-8")
+    code, out_text, err = run(capsys, "--db", str(db), "export", "--format", "csv", "--out", str(blocked / "x.csv"))
+    assert code == 1 and out_text == "" and err.startswith(f"error: {blocked / 'x.csv'}: ") and len(err.splitlines()) == 1
+    assert blocked.read_text(encoding="utf-8") == "x" and not list(tmp_path.rglob("*.part"))
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
 def test_export(capsys, tmp_path, reports, fmt):
     db = tmp_path / "s.sqlite"
