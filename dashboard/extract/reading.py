@@ -68,8 +68,6 @@ _UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|
 _ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
 _ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
                           r"shell|carried")
-_ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(?:region|city|town|oblast|province|capital|"
-                      r"area|village|district|settlement)\b", re.I)
 _DEFENDER = re.compile(
     r"\b(?:(?P<ua>Ukrainian|Ukraine(?:'s|’s))|(?P<ru>Russian|Russia(?:'s|’s)))\s+(?:air\s+defen[cs]es?|"
     r"air\s+force|anti-aircraft|air\s+defen[cs]e\s+(?:forces|units|systems))\b", re.I)
@@ -117,11 +115,6 @@ class Reading:
         """The side whose air defence the sentence names ("Ukrainian air defence destroyed ...")."""
         m = _DEFENDER.search(self.sentence.text)
         return None if m is None else "UA" if m.group("ua") else "RU"
-
-    @cached_property
-    def anaphor(self) -> bool:
-        """Whether the sentence points back to a place named before ("the region", "his city")."""
-        return bool(_ANAPHOR.search(self.sentence.text))
 
     @cached_property
     def clauses(self) -> list[tuple[int, int]]:
