@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from dashboard.names import folded_words, joinable
 
@@ -18,18 +18,18 @@ if TYPE_CHECKING:
     from dashboard.gazetteer import Gazetteer, Place
 
 #: Longest name, in words, that the scanner tries ("Republic of North Ossetia Alania").
-MAX_NAME_WORDS = 6
+MAX_NAME_WORDS: Final = 6
 #: What may stand between the items of a list of regions: "Kharkiv, Sumy and Poltava oblasts".
-_LIST_GAP = re.compile(r"(?:[\s,]|\band\b|\bor\b|&)*", re.IGNORECASE)
+_LIST_GAP: Final = re.compile(r"(?:[\s,]|\band\b|\bor\b|&)*", re.IGNORECASE)
 #: "Kharkiv's Kyivskyi district" and "the Kyivskyi district of Kharkiv": a district's city.
-_POSSESSIVE_GAP = re.compile(r"['’]s\s+(?:central\s+|northern\s+|southern\s+|eastern\s+|western\s+)?")
-_OF_GAP = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?", re.IGNORECASE)
+_POSSESSIVE_GAP: Final = re.compile(r"['’]s\s+(?:central\s+|northern\s+|southern\s+|eastern\s+|western\s+)?")
+_OF_GAP: Final = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:city\s+of\s+)?", re.IGNORECASE)
 #: A town smaller than this, with a surname's ending, before "said" is taken for a person.
-SMALL_TOWN = 100_000
+SMALL_TOWN: Final = 100_000
 
 
 #: A character that may be upper case: the test of :func:`_openers` before ``str.isupper``.
-_MAY_BE_UPPER = re.compile(r"[A-Z\x80-\U0010ffff]")  # one set, not two branches: a fast scan
+_MAY_BE_UPPER: Final = re.compile(r"[A-Z\x80-\U0010ffff]")  # one set, not two branches: a fast scan
 
 
 def _openers(text: str, starts: list[int], words: list[str], leads: frozenset[str]) -> list[int]:
@@ -133,7 +133,7 @@ class MentionScanner:
         capitalised = ws.capitalised(i)
         longest = gaz.name_lengths.get(words[i], 0)
         if longest > 1:  # the next word tells whether a longer name may open here
-            pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
+            pair = (words[i], words[i + 1]) if i + 1 < len(words) else ("", "")
             longest = gaz.pair_lengths.get(pair) or (1 if words[i] in gaz.one_word_names else 0)
         if not longest:
             return self._unknown_region(ws, i) if capitalised else None

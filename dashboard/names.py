@@ -13,22 +13,23 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import Final
 
 #: A word: letters or digits, apostrophes inside ("L'viv"), but not a possessive "'s" at its end,
 #: so that "Ukraine's" yields "Ukraine" and the mention span covers the name only.
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’`ʼ](?!s\b)[^\W_]+)*")
+TOKEN_RE: Final = re.compile(r"[^\W_]+(?:['’`ʼ](?!s\b)[^\W_]+)*")
 #: TOKEN_RE as a separator kept in the result: ``split`` gives gap, word, gap, ..., word, gap.
-_TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+_TOKEN_SPLIT_RE: Final = re.compile(f"({TOKEN_RE.pattern})")
 #: What may stand between two words of one name: spaces and hyphens ("Rostov-on-Don").
-_NAME_GAP_RE = re.compile(r"[ \t\u00a0\-‐‑–]*")
+_NAME_GAP_RE: Final = re.compile(r"[ \t\u00a0\-‐‑–]*")
 #: "St. Petersburg": an abbreviation's full stop may sit inside a name.
-_ABBREVIATIONS = frozenset({"st", "mt"})
-_APOSTROPHES = str.maketrans("", "", "'’`ʼ")
+_ABBREVIATIONS: Final = frozenset({"st", "mt"})
+_APOSTROPHES: Final = str.maketrans("", "", "'’`ʼ")
 #: Characters that make a word need :func:`fold_token`: any non-ASCII one and the ASCII apostrophes.
-_FOLDABLE = re.compile(r"[^\x00-\x7f]|['`]")
+_FOLDABLE: Final = re.compile(r"[^\x00-\x7f]|['`]")
 #: Letters that Unicode decomposition leaves alone.
-_SPECIAL_LETTERS = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
-                                  "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ʹ": "", "ʺ": ""})
+_SPECIAL_LETTERS: Final = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+                                         "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ʹ": "", "ʺ": ""})
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -126,20 +127,17 @@ class Vocabulary:
     surname_suffixes: tuple[str, ...] = ()
     speech_verbs: frozenset[str] = frozenset()
 
-    @functools.cached_property
-    def max_facility_words(self) -> int:
-        return max((len(p) for p in self.facilities), default=0)
+    #: Derived in ``__post_init__``: the longest facility phrase, the first words of the
+    #: phrases ("oil" of "oil refinery"), and every word that may follow an unknown name.
+    max_facility_words: int = field(init=False, default=0)
+    facility_starts: frozenset[str] = field(init=False, default=frozenset())
+    area_words: frozenset[str] = field(init=False, default=frozenset())
 
-    @functools.cached_property
-    def facility_starts(self) -> frozenset[str]:
-        """First words of the facility phrases ("oil" of "oil refinery")."""
-        return frozenset(p[0] for p in self.facilities)
-
-    @functools.cached_property
-    def area_words(self) -> frozenset[str]:
-        """Region and district words, singular and plural: what may follow an unknown name."""
-        return (self.region_words | self.plural_region_words | self.district_words
-                | self.plural_district_words)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_facility_words", max((len(p) for p in self.facilities), default=0))
+        object.__setattr__(self, "facility_starts", frozenset(p[0] for p in self.facilities))
+        object.__setattr__(self, "area_words", self.region_words | self.plural_region_words
+                           | self.district_words | self.plural_district_words)
 
     @classmethod
     def load(cls, data_dir: Path) -> "Vocabulary":

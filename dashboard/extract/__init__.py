@@ -15,6 +15,7 @@ import datetime as dt
 from . import background
 from .assemble import consolidate, is_background, subject_date
 from .context import claims_in_context
+from .counts import Count
 from .reading import read_sentence, sentence_hits
 from .tables import lower_same_length
 from .sentences import split_sentences
@@ -62,7 +63,8 @@ def extract_claims(text: str, published: dt.date | None, gazetteer) -> list[dict
         return []
     buckets = _mentions_by_sentence(sentences, gazetteer.mention_spans(text))
     shares = sentence_hits(lower_same_length(text), sentences)
-    readings, context_cls, last = [], None, (None, -9)
+    readings, context_cls = [], None
+    last: tuple[Count | None, int] = (None, -9)  # the latest count, and its sentence
     for k, (s, ms, hits) in enumerate(zip(sentences, buckets, shares)):
         # a breakdown with no verb counts like the count of the sentence or two before it
         context_count = last[0] if k - last[1] <= 2 else None

@@ -8,25 +8,29 @@ launch count from "struck Kharkiv with a glide bomb").
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .counts import Count
 
-_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")  # lower-cased text
-_ALL = re.compile(r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+")  # lower-cased text
-_ARTICLE = re.compile(r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$")  # lower-cased text
-_PASSIVE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$")  # lower-cased text
+_NEGATION: Final = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")  # lower-cased text
+_ALL: Final = re.compile(  # lower-cased text
+    r"\ball\s+(?:(?:of\s+)?(?:which|them|these|those|the\s+\w+)\s+)?(?:were|was|have\s+been|had\s+been)\s+")
+_ARTICLE: Final = re.compile(  # lower-cased text
+    r"(?:\b(?:a|an|one|the|another)\s+(?:[\w’'-]+\s+){0,2}|^\s*|[,.]\s*)$")
+_PASSIVE: Final = re.compile(  # lower-cased text
+    r"^\s*(?:[\w’'-]+\s+){0,2}?(?:was|has\s+been|had\s+been|is|got)\s+(?:\w+ly\s+)?$")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|one|the)\s+(?:[\w’'-]+\s+)?$", re.I)
-_ARTICLE_GAP = re.compile(r"\s+(?:a|an|one)\s+(?:[\w’'-]+\s+){0,2}", re.I)
+_DETERMINER_BEFORE: Final = re.compile(r"\b(?:a|an|one|the)\s+(?:[\w’'-]+\s+)?$", re.I)
+_ARTICLE_GAP: Final = re.compile(r"\s+(?:a|an|one)\s+(?:[\w’'-]+\s+){0,2}", re.I)
 
 
 def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
     """One weapon named in the singular and shot down: "a Ukrainian drone had been shot down",
     "intercepted a Russian missile". Only for intercepted and lost: "struck Kharkiv with a glide
     bomb" is not read as a count of bombs launched."""
-    out = []
+    out: list[Count] = []
     if not any(v[2] in ("intercepted", "lost") for v in verbs):
         return out  # only a weapon shot down or lost is counted from an article
     for k, x in enumerate(weapons):
@@ -56,7 +60,7 @@ def article_counts(w: str, weapons, verbs, used: set, counts) -> list:
 
 def all_of_them(w: str, verbs, counts) -> list:
     """"..., all of which were shot down": the field takes the whole count before it."""
-    out = []
+    out: list[Count] = []
     if "all " not in w:
         return out
     for m in _ALL.finditer(w):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from operator import attrgetter, itemgetter
+from typing import Final
 
 from . import background
 from .figures import Count
@@ -25,27 +26,27 @@ from .places import PlaceRef, town_of
 from .reading import Reading, side_of, weapon_near
 from .weapons import model_side
 
-FIGURES = ("launched", "intercepted", "lost", "hit", "killed", "injured")
+FIGURES: Final = ("launched", "intercepted", "lost", "hit", "killed", "injured")
 #: Figures of weapons (not of people): what "of them", "of the missiles" may refer to.
-WEAPON_FIGURES = FIGURES[:4]
+WEAPON_FIGURES: Final = FIGURES[:4]
 #: A claim's figures as one tuple (one C call, not a generator per claim); all None: no figures.
 figures_of = itemgetter(*FIGURES)
 weapon_figures_of = itemgetter(*WEAPON_FIGURES)
-_NO_FIGURES = (None,) * len(FIGURES)
-_DISTRICT = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
-#: Working keys of a claim, dropped before it leaves the package.
+_NO_FIGURES: Final = (None,) * len(FIGURES)
+_DISTRICT: Final = re.compile(r"\b(?:district|raion|rayon)s?$", re.I)
 #: A claim before its sentence fills it in (copied: cheaper than a dict display per claim).
-_BLANK = {"place": None, "place_ref": None, "weapon": "unknown", "weapon_model": None, **dict.fromkeys(FIGURES),
-          "at_least": None, "date": None, "date_precision": "unknown", "date_inferred": False, "claimed_by": None,
-          "attacker": None, "evidence": None, "span": None, "_place_key": None,
-          "_preliminary": False}
-_PRIVATE = ("_place_key", "_preliminary", "_ref", "_article", "_partial", "_bare")
-_DISTRICTS = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
+_BLANK: Final = {
+    "place": None, "place_ref": None, "weapon": "unknown", "weapon_model": None, **dict.fromkeys(FIGURES),
+    "at_least": None, "date": None, "date_precision": "unknown", "date_inferred": False, "claimed_by": None,
+    "attacker": None, "evidence": None, "span": None, "_place_key": None, "_preliminary": False}
+#: Working keys of a claim, dropped before it leaves the package.
+_PRIVATE: Final = ("_place_key", "_preliminary", "_ref", "_article", "_partial", "_bare")
+_DISTRICTS: Final = re.compile(r"\s+districts$", re.I)  # "Zakanalye districts" -> "Zakanalye district"
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_ITSELF = re.compile(r"\s+(?:itself|city)\b")
-_START = attrgetter("start")
+_ITSELF: Final = re.compile(r"\s+(?:itself|city)\b")
+_START: Final = attrgetter("start")
 
 
 def has_figures(claim: dict) -> bool:
@@ -355,7 +356,7 @@ def is_background(r: Reading, in_section: bool, published, subject=None) -> bool
 
 
 #: How many days before publication the report's own attack may lie.
-SUBJECT_DAYS = 7
+SUBJECT_DAYS: Final = 7
 
 
 def subject_date(readings, published):

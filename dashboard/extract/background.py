@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Final
 
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
-CUES = Vocabulary(rows("background_cues.tsv"), before="", after="")
-_SECTION_END = re.compile(r"^\W*(?:source|quote|details|update[d]?|advertisement)\s*:", re.I)
+CUES: Final = Vocabulary(rows("background_cues.tsv"), before="", after="")
+_SECTION_END: Final = re.compile(r"^\W*(?:source|quote|details|update[d]?|advertisement)\s*:", re.I)
 #: How many days before publication an explicitly dated attack stops being news.
-STALE_DAYS = 2
+STALE_DAYS: Final = 2
 
 
 def cue(text: str, hits=None) -> str | None:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
-ORGS = Vocabulary([(r[0], (r[1], r[2] or None, r[3] == "yes")) for r in rows("claimants.tsv")],
-                  before=r"\b", after=r"\b")
+ORGS: Final = Vocabulary([(r[0], (r[1], r[2] or None, r[3] == "yes")) for r in rows("claimants.tsv")],
+                         before=r"\b", after=r"\b")
 #: Words without which no official is named: the person patterns run only where one occurs.
-TITLES = Vocabulary([(w, True) for w in (r"gov\.", "governors?", "mayor", "heads?", r"spokes\w*",
-                                         "chief", "president", "prosecutors?", "governs")],
-                    before=r"\b", after="")
-_NAME = r"(?:[A-Z][a-z’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z’'\-]+){1,2})"
-_TITLE = (r"(?:regional\s+|acting\s+|city\s+|deputy\s+|the\s+)*(?:Gov\.|Governor|governor|Mayor|mayor|"
-          r"spokes(?:man|person|woman)|Head|head|Chief|chief|President|president|Prosecutor|prosecutor)")
+TITLES: Final = Vocabulary([(w, True) for w in (r"gov\.", "governors?", "mayor", "heads?", r"spokes\w*",
+                                                "chief", "president", "prosecutors?", "governs")],
+                           before=r"\b", after="")
+_NAME: Final = r"(?:[A-Z][a-z’'\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z’'\-]+){1,2})"
+_TITLE: Final = (r"(?:regional\s+|acting\s+|city\s+|deputy\s+|the\s+)*(?:Gov\.|Governor|governor|Mayor|mayor|"
+                 r"spokes(?:man|person|woman)|Head|head|Chief|chief|President|president|Prosecutor|prosecutor)")
 #: A full name alone (opens with a capital letter, so the regex engine skips to those quickly).
-_FULL_NAME = re.compile(_NAME)
-_PERSON = [
+_FULL_NAME: Final = re.compile(_NAME)
+_PERSON: Final = [
     # "Kyiv Mayor Vitalii Klitschko", "regional Gov. Serhii Lysak", "acting governor of the Kursk
     # Region Alexey Smirnov"
     re.compile(rf"(?:(?:(?!(?:Force|Air|Ministry|Defen[cs]e|Staff|Army|Navy)\b)[A-Z][a-z]+\s+)?{_TITLE}(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'-]+\s+){{1,3}}(?:[Rr]egion|[Oo]blast|OVA|[Aa]dministration)?)?,?\s+)(?P<name>{_NAME})"),
@@ -31,16 +32,18 @@ _PERSON = [
     # "the governor of the region, Oleh Synehubov"
     re.compile(rf"\b{_TITLE}\s+of\s+(?:the\s+)?[\w’' -]{{2,60}}?,\s+(?P<name>{_NAME})"),
 ]
-_SPEECH = ("said", "says", "told", "wrote", "reported")
+_SPEECH: Final = ("said", "says", "told", "wrote", "reported")
 #: The speech words, found by the report-wide scan (cheaper there than a regex per sentence).
-SPEECH = Vocabulary([(w, True) for w in _SPEECH], before=r"\b", after=r"\b")
+SPEECH: Final = Vocabulary([(w, True) for w in _SPEECH], before=r"\b", after=r"\b")
 #: "..., said Oleh Syniehubov." / "Oleh Syniehubov said": a full name that speaks, no title
 #: (both tried only at the speech words: see :func:`_speaker`).
-_SAID_NAME = re.compile(rf"(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]")
-_NAME_SAID = re.compile(rf"(?P<name>{_NAME})\s+(?:said|says|wrote|reported|told)\b")
-_SOURCE = re.compile(r"^\W*Source\s*:\s*(?P<who>[^;,\n]+?)(?:\s+(?:on|in|via)\s+(?:Telegram|Facebook|X|Twitter|its website)\b|[;,\n]|$)")
-_ACCORDING = re.compile(rf"\b[Aa]ccording to (?:the\s+)?(?P<who>(?:{_TITLE}\s+)?{_NAME}|[A-Z][\w’' -]{{3,60}}?)(?=[,.;]|\s+(?:on|in)\b)")
-_NOT_NAMES = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
+_SAID_NAME: Final = re.compile(rf"(?:said|says|told\s+\w+|wrote|reported)\s+(?P<name>{_NAME})\s*[.,]")
+_NAME_SAID: Final = re.compile(rf"(?P<name>{_NAME})\s+(?:said|says|wrote|reported|told)\b")
+_SOURCE: Final = re.compile(
+    r"^\W*Source\s*:\s*(?P<who>[^;,\n]+?)(?:\s+(?:on|in|via)\s+(?:Telegram|Facebook|X|Twitter|its website)\b|[;,\n]|$)")
+_ACCORDING: Final = re.compile(
+    rf"\b[Aa]ccording to (?:the\s+)?(?P<who>(?:{_TITLE}\s+)?{_NAME}|[A-Z][\w’' -]{{3,60}}?)(?=[,.;]|\s+(?:on|in)\b)")
+_NOT_NAMES: Final = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
 
 
 @dataclass(slots=True)

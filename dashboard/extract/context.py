@@ -9,6 +9,7 @@ for the figures before it; an official named in full once is later named by surn
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .assemble import WEAPON_FIGURES, has_figures, may_claim, sentence_claims, weapon_figures_of
 from .links import link_counts
@@ -123,12 +124,12 @@ def _remember(r, new: list[dict], ctx) -> None:
                     ctx["last_ref"] = c["_ref"]
 
 
-_NO_WEAPON_FIGURES = (None,) * len(WEAPON_FIGURES)
-_SPEECH = re.compile(r"\s+(?:later\s+|also\s+|then\s+)?(?:said|says|reported|wrote|added|noted|stated|"
-                     r"confirmed|told|mentioned|revealed|specified|announced|claimed)\b")
+_NO_WEAPON_FIGURES: Final = (None,) * len(WEAPON_FIGURES)
+_SPEECH: Final = re.compile(r"\s+(?:later\s+|also\s+|then\s+)?(?:said|says|reported|wrote|added|noted|stated|"
+                            r"confirmed|told|mentioned|revealed|specified|announced|claimed)\b")
 
 
-_DISTRICT = re.compile(r"\b(?:district|raion|rayon|microdistrict|neighbou?rhood)s?\b", re.I)
+_DISTRICT: Final = re.compile(r"\b(?:district|raion|rayon|microdistrict|neighbou?rhood)s?\b", re.I)
 
 
 def _city_context(ctx):

@@ -10,53 +10,55 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
-MONTHS = {m: i for i, ms in enumerate(
+MONTHS: Final = {m: i for i, ms in enumerate(
     ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
      "aug august", "sep sept september", "oct october", "nov november", "dec december"], 1)
     for m in ms.split()}
-WEEKDAYS = {d: i for i, d in enumerate(
+WEEKDAYS: Final = {d: i for i, d in enumerate(
     "monday tuesday wednesday thursday friday saturday sunday".split())}
-_MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_MON2 = _MON.replace("mon>", "mon2>")
-_WD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_ORD = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
-_NIGHT = re.compile(
+_MON: Final = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MON2: Final = _MON.replace("mon>", "mon2>")
+_WD: Final = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_ORD: Final = r"(?:st|nd|rd|th)?"
+_YEAR: Final = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+_NIGHT: Final = re.compile(
     rf"\bnight\s+(?:of\s+)?(?:the\s+)?(?:(?P<d1>\d{{1,2}}){_ORD}\s*(?:-|–|to|into|and)\s*(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}"
     rf"|{_MON2}\s+(?P<d3>\d{{1,2}}){_ORD}\s*(?:-|–|to|into|and)\s*(?P<d4>\d{{1,2}}){_ORD}){_YEAR}",
     )
-_ABSOLUTE = re.compile(
+_ABSOLUTE: Final = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}|{_MON2}\s+(?P<d2>\d{{1,2}}){_ORD}\b){_YEAR}",
     )
-_WEEKDAY = re.compile(
+_WEEKDAY: Final = re.compile(
     rf"\b(?:(?P<mod>late|early|last|this|midnight|before dawn|dawn)\s+(?:on\s+)?)?(?P<wd>{_WD})"
     rf"(?:\s+(?P<part>night|evening|morning|afternoon|dawn|overnight|into \w+day))?\b")
-_MONTH_ONLY = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+{_MON}{_YEAR}(?!\s*\d)")
+_MONTH_ONLY: Final = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+{_MON}{_YEAR}(?!\s*\d)")
 #: "overnight", "the day before yesterday": tried only where a row may begin (lower-cased text).
-RELATIVE_DATES = Vocabulary(
+RELATIVE_DATES: Final = Vocabulary(
     [(r[0], (int(r[1]), r[2], r[3])) for r in rows("relative_dates.tsv")], before=r"\b", after=r"\b")
-_REPORTING = re.compile(
+_REPORTING: Final = re.compile(
     r"\b(?:said|says|announced|reported|wrote|added|stated|confirmed|told\s+\w+|updated|"
     r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$")  # lower-cased
 
 
-MONTH_AND_WEEKDAY_WORDS = set(MONTHS) | set(WEEKDAYS)
+MONTH_AND_WEEKDAY_WORDS: Final = set(MONTHS) | set(WEEKDAYS)
 #: Words without which a sentence gives no date (a quick test that skips most sentences); the
 #: value of each is the kind of expression it may open (see :data:`_REACH`).
-DATE_WORDS = _ANY_DATE_WORD = Vocabulary(
+DATE_WORDS: Final = Vocabulary(
     [(w, "month") for w in MONTHS] + [(w, "weekday") for w in WEEKDAYS] + [("night", "night")] + [
         (w, "other") for w in ("overnight", "tonight", "midnight", "today", "yesterday", "week", "morning", "dawn",
                                "evening", "afternoon")],
     before=r"\b", after=r"\b")
 #: Words that a reporting verb in front of a date must contain (a quick test before :data:`_REPORTING`).
-_REPORTING_GATE = re.compile(r"said|says|announced|reported|wrote|added|stated|confirmed|told|updated|published|posted")
+_REPORTING_GATE: Final = re.compile(
+    r"said|says|announced|reported|wrote|added|stated|confirmed|told|updated|published|posted")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_WEEKDAY_BEFORE = re.compile(rf"\b{_WD}(?:\s+\w+)?,?\s*$", re.I)
+_WEEKDAY_BEFORE: Final = re.compile(rf"\b{_WD}(?:\s+\w+)?,?\s*$", re.I)
 
 
 @dataclass(slots=True)
@@ -147,7 +149,7 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         return found
     text = lower_same_length(text)
     if word_hits is None:
-        word_hits = vocab_hits(_ANY_DATE_WORD, text)
+        word_hits = vocab_hits(DATE_WORDS, text)
         if not word_hits:
             return found
 
@@ -207,7 +209,7 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
 #: How far before and after its date word each kind of expression may reach: "the night of
 #: 13-14 May" (from "night"), "13th of May 2024", "before dawn on Friday night", "the day before
 #: yesterday". The regexes are tried only in these windows, not over the whole sentence.
-_REACH = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
+_REACH: Final = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
 
 
 def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
@@ -227,13 +229,13 @@ def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _within(rx: re.Pattern, text: str, spans):
+def _within(rx: re.Pattern | Vocabulary, text: str, spans):
     """Matches of ``rx`` inside the windows ``spans``."""
     for a, b in spans:
         yield from rx.finditer(text, a, b)
 
 
-_INTO = re.compile(r"\s*(?:into|to|on)\s+(?:the\s+)?(?:early\s+hours\s+of\s+)?$")
+_INTO: Final = re.compile(r"\s*(?:into|to|on)\s+(?:the\s+)?(?:early\s+hours\s+of\s+)?$")
 
 
 def _relative_to_named_day(text: str, found: list[DateMention]) -> list[DateMention]:
@@ -252,7 +254,7 @@ def _relative_to_named_day(text: str, found: list[DateMention]) -> list[DateMent
             continue  # "overnight into Sunday": the named day is the date
         out.append(d)
     said = next((d for d in out if d.kind == "report" and d.date and d.relative_days is None), None)
-    if said is None:
+    if said is None or said.date is None:
         return out
     day = dt.date.fromisoformat(said.date)
     return [DateMention(d.start, d.end, (day - dt.timedelta(days=d.relative_days)).isoformat(), d.precision,
@@ -260,7 +262,7 @@ def _relative_to_named_day(text: str, found: list[DateMention]) -> list[DateMent
             if d.relative_days is not None and d.kind == "event" and d.date else d for d in out]
 
 
-_STAMP_WORDS = re.compile(
+_STAMP_WORDS: Final = re.compile(
     r"(?:[\W\d_]|\b(?:updated|published|posted|last|modified|am|pm|a\.m|p\.m|gmt|utc|msk|date|"
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?|at|on)\b)*", re.I)
 
@@ -286,12 +288,12 @@ def sentence_date(mentions: list[DateMention]) -> DateMention | None:
 
 #: A word that opens a clause of its own ("three days after a missile tore through it", "when
 #: a drone hit"), not a time phrase ("after midnight", "before dawn on Friday").
-_CLAUSE_OPENER = re.compile(
+_CLAUSE_OPENER: Final = re.compile(
     r"\b(?:after|when|while|before|since|until|whereas)\s+(?!(?:midnight|dawn|noon|midday|sunrise|"
     r"sunset|daybreak|nightfall|\d|the\s+(?:night|morning|evening|afternoon|day|weekend|end|start)\b|"
     r"a\s+(?:night|day)\b|\w+day\b|last\b|this\b|that\b))|;|,\s+which\b")  # lower-cased text
 #: What every match of :data:`_CLAUSE_OPENER` contains.
-_CLAUSE_OPENER_WORDS = ("after", "when", "while", "before", "since", "until", "whereas", ";", "which")
+_CLAUSE_OPENER_WORDS: Final = ("after", "when", "while", "before", "since", "until", "whereas", ";", "which")
 
 
 def event_date(mentions: list[DateMention], text: str, anchors: list[int]) -> DateMention | None:

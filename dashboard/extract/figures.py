@@ -11,6 +11,7 @@ and verb of the count they lean on. Electronic warfare words make a count ``lost
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .articles import all_of_them, article_counts
 from .counts import Count
@@ -18,51 +19,52 @@ from .numbers import Number
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 from .weapons import Weapon
 
-VERBS = Vocabulary(rows("figure_verbs.tsv"))
-_PEOPLE = r"(?:" + "|".join(r[0] for r in rows("people.tsv")) + r")"
-PEOPLE_RE = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])", re.I)
-_PEOPLE_LOW = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])")  # on lower-cased text
+VERBS: Final = Vocabulary(rows("figure_verbs.tsv"))
+_PEOPLE: Final = r"(?:" + "|".join(r[0] for r in rows("people.tsv")) + r")"
+PEOPLE_RE: Final = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])", re.I)
+_PEOPLE_LOW: Final = re.compile(rf"(?<![\w-]){_PEOPLE}(?![\w-])")  # on lower-cased text
 #: The same nouns as a fast vocabulary, for scanning a whole sentence (lower-cased).
-PEOPLE = Vocabulary([(r[0], True) for r in rows("people.tsv")])
-_STOP = frozenset(
+PEOPLE: Final = Vocabulary([(r[0], True) for r in rows("people.tsv")])
+_STOP: Final = frozenset(
     "of which were was is are have has had in over on at into from to by and or that who the a an "
     "with for as than per each every been be being said says while but if".split())
-_CLAUSE = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b")
-_POST_STOP = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b")
-_RELATIVE = re.compile(r"\s*(?:that|which)\b")  # matched at a position
-_PARTITIVE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])")
-_OF_WHICH = re.compile(r"^\s+of\s+(?:which|them|these|those)\b")
-_ELLIPSIS = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
-                       r"(?:the\s+)?")
+_CLAUSE: Final = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\b(?:but|since|because|while|although|though|whereas)\b")
+_POST_STOP: Final = re.compile(r"[,;:]|\s[—–-]{1,2}\s|\band\b|\bwhile\b|\bbut\b")
+_RELATIVE: Final = re.compile(r"\s*(?:that|which)\b")  # matched at a position
+_PARTITIVE: Final = re.compile(r"^\s+(?:out\s+)?of\s+(?:the\s+|these\s+|those\s+)?(?=[\w])")
+_OF_WHICH: Final = re.compile(r"^\s+of\s+(?:which|them|these|those)\b")
+_ELLIPSIS: Final = re.compile(r"^\s+(?P<each>each\s+)?(?:more\s+)?(?:over|in|within|above|near|across|around|at|on)\s+"
+                              r"(?:the\s+)?")
 #: "87 of the missiles", "34 of the drones": a part of a set named before (not "of the 23").
-_OF_THE = re.compile(r"^\s+(?:out\s+)?of\s+(?:the|these|those|its|their)\s+(?![\d])")
+_OF_THE: Final = re.compile(r"^\s+(?:out\s+)?of\s+(?:the|these|those|its|their)\s+(?![\d])")
 #: A count that is itself a set named before: "21 of the 23 missiles", "out of the 18 missiles".
-_DEFINITE = re.compile(r"\b(?:(?:out\s+)?of\s+)?(?:the|these|those)\s+(?:more\s+than\s+|over\s+)?$")
+_DEFINITE: Final = re.compile(r"\b(?:(?:out\s+)?of\s+)?(?:the|these|those)\s+(?:more\s+than\s+|over\s+)?$")
 #: "two each over the Tambov and Smolensk regions": the count holds for every place named.
-_EACH = re.compile(r"\s+each\b")
+_EACH: Final = re.compile(r"\s+each\b")
 #: What may join a count to the one before it so that it shares its verb: "16 drones and 5
 #: missiles", "127 missiles of various types and 109 drones", "92 targets: 55 drones, 35
 #: missiles", "598 drones, including Shahed attack drones and decoys, and 31 missiles".
-_LIST_GAP = re.compile(r"(?:[\s,:]*(?:and\s+|or\s+|as\s+well\s+as\s+)?"
-                       r"|\s+of\s+(?:various|different|several|all|many)\s+(?:types|kinds)\s*,?\s*(?:and|or)\s+"
-                       r"|\s*,\s+(?:including|among\s+them)\s+[^.;:]{0,60}?,\s*(?:and\s+)?"
-                       r"|[^.;:]{0,80}?(?:,\s*and|,|\band)\s+)(?:the\s+)?")
+_LIST_GAP: Final = re.compile(r"(?:[\s,:]*(?:and\s+|or\s+|as\s+well\s+as\s+)?"
+                              r"|\s+of\s+(?:various|different|several|all|many)\s+(?:types|kinds)\s*,?\s*(?:and|or)\s+"
+                              r"|\s*,\s+(?:including|among\s+them)\s+[^.;:]{0,60}?,\s*(?:and\s+)?"
+                              r"|[^.;:]{0,80}?(?:,\s*and|,|\band)\s+)(?:the\s+)?")
 #: A sentence that breaks down a count given before it, with no verb of its own: a list item,
 #: a list after a colon, "N <weapon> over <place>", "The missiles were ...", "The salvo included".
-_BREAKDOWN = re.compile(r"^\W*[-•*]\s|:\s|\b(?:each\s+)?(?:over|above)\s+(?:the\s+)?(?-i:[A-Z])|"
-                        r"^\W*the\s+(?:\w+\s+){0,2}(?:missiles|drones|weapons|salvo|attack|strike|barrage)\s+"
-                        r"(?:were|included|comprised|consisted\s+of)\b", re.I)
+_BREAKDOWN: Final = re.compile(r"^\W*[-•*]\s|:\s|\b(?:each\s+)?(?:over|above)\s+(?:the\s+)?(?-i:[A-Z])|"
+                               r"^\W*the\s+(?:\w+\s+){0,2}(?:missiles|drones|weapons|salvo|attack|strike|barrage)\s+"
+                               r"(?:were|included|comprised|consisted\s+of)\b", re.I)
 #: An auxiliary right before a verb: the main verb of a clause ("... were intercepted").
-_AUXILIARY = re.compile(r"\b(?:were|was|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?$")
-_ANAPHORA = re.compile(
+_AUXILIARY: Final = re.compile(r"\b(?:were|was|have\s+been|had\s+been|has\s+been|are|is)\s+(?:\w+ly\s+)?$")
+_ANAPHORA: Final = re.compile(
     r"^\s+(?:more\s+|others?\s+|of\s+them\s+)?(?:were|was|have\s+been|had\s+been|has\s+been|are|is|got)\s+"
     r"(?:(?:not|also|reportedly|successfully|then|later)\s+)*[\"“]?")
-_NEGATION = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")
-_DISTRIBUTIVE = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){0,3}$")
-_REDUCED_RELATIVE = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b")
-_COORDINATED = re.compile(r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?")
-_MORE = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$")
-_MORE_WORD = re.compile(r"more|other|further|additional")  # in every match of _MORE
+_NEGATION: Final = re.compile(r"\b(?:not|n't|never|failed\s+to|unable\s+to)\b")
+_DISTRIBUTIVE: Final = re.compile(r"\b(?:each|every|per)\s+\w+(?:\s+\w+)?\s+(?:\w+\s+){0,3}$")
+_REDUCED_RELATIVE: Final = re.compile(r"\s+(?:\w+ly\s+)?(?:launched|fired|deployed|sent|used|released)\b")
+_COORDINATED: Final = re.compile(
+    r"\s*,?\s*(?:and|or|as\s+well\s+as)?\s+(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+)?")
+_MORE: Final = re.compile(r"^\s+(?:more|other|others|further|additional)\b|\b(?:another|a further|further)\s+$")
+_MORE_WORD: Final = re.compile(r"more|other|further|additional")  # in every match of _MORE
 
 
 def mask_parentheses(text: str) -> str:
@@ -93,10 +95,10 @@ def _filler_ok(gap: str, max_words: int = 4) -> bool:
     return len(words) <= max_words and not any(w.lower() in _STOP for w in words)
 
 
-_GAP_BREAK = re.compile(r"[,;:.\d]")
-_GAP_WORD = re.compile(r"[\w’'-]+")
-_OUT_OF = re.compile(r"\W*out\s+of\s+(?:the\s+)?")
-_ALL_BEFORE = re.compile(r"\ball\s+$")
+_GAP_BREAK: Final = re.compile(r"[,;:.\d]")
+_GAP_WORD: Final = re.compile(r"[\w’'-]+")
+_OUT_OF: Final = re.compile(r"\W*out\s+of\s+(?:the\s+)?")
+_ALL_BEFORE: Final = re.compile(r"\ball\s+$")
 
 
 def _head_noun(w: str, end: int, weapons: list[Weapon]) -> int | None:
@@ -279,12 +281,12 @@ def weapon_counts(text: str, numbers: list[Number], weapons: list[Weapon], conte
             x = next((x for x in weapons if x.start >= whole.end and _filler_ok(w[whole.end:x.start])), None)
             # "fired ten Kalibr missiles ..., and air defence shot down seven out of the ten"
             same = next((c for c in reversed(counts) if c.value == whole.value), None)
-            base = x or same or (
+            whole_base = x or same or (
                 raw_context if raw_context is not None and raw_context.value == whole.value else None)
-            if base is not None:  # "shot down seven out of the ten"
+            if whole_base is not None:  # "shot down seven out of the ten"
                 fld = _pre_field(w, n.lead, floor, verbs) or "intercepted"
-                c = Count(fld, n.value, n.at_least, n.start, x.end if x else whole.end, base.cls, base.model,
-                          w[max(0, whole.start - 1):x.end] if x else "", partitive=True)
+                c = Count(fld, n.value, n.at_least, n.start, x.end if x else whole.end, whole_base.cls,
+                          whole_base.model, w[max(0, whole.start - 1):x.end] if x else "", partitive=True)
                 if x is not None:
                     wholes[i + 1] = c
                 elif same is not None:

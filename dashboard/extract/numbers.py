@@ -9,30 +9,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
-from .tables import Vocabulary, lower_same_length, rows, vocab_hits
+from .tables import Vocabulary, lower_same_length, row_of, rows, vocab_hits
 
 WORD_VALUES: dict[str, int] = {w.lower(): int(v) for w, v in rows("numbers.tsv")}
-_UNITS = {w: v for w, v in WORD_VALUES.items() if 1 <= v <= 9 and " " not in w}
-_TENS = {w: v for w, v in WORD_VALUES.items() if v in (20, 30, 40, 50, 60, 70, 80, 90)}
-_WORDS = sorted((w for w in WORD_VALUES if w not in ("no",)), key=len, reverse=True)
-_TENS_RE = "|".join(_TENS)
-_UNITS_RE = "|".join(_UNITS)
+_UNITS: Final = {w: v for w, v in WORD_VALUES.items() if 1 <= v <= 9 and " " not in w}
+_TENS: Final = {w: v for w, v in WORD_VALUES.items() if v in (20, 30, 40, 50, 60, 70, 80, 90)}
+_WORDS: Final = sorted((w for w in WORD_VALUES if w not in ("no",)), key=len, reverse=True)
+_TENS_RE: Final = "|".join(_TENS)
+_UNITS_RE: Final = "|".join(_UNITS)
 
 #: Digits: the first digit is matched before the look-behind, which lets the regex engine skip
 #: quickly to digits; "1,200" is one number, "09:30", "7.5" and "1/2" are not counts.
-DIGITS = re.compile(
+DIGITS: Final = re.compile(
     r"[0-9](?<![\w/.:-][0-9])(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]*)(?:\s+hundred)?"
     r"(?![\w/]|[.:][0-9]|,[0-9]{3})")
 #: Number words, as a vocabulary tried only where such a word may begin (lower-cased text).
-NUMBER_WORDS = Vocabulary(
+NUMBER_WORDS: Final = Vocabulary(
     [(rf"(?:{_TENS_RE})[-\s](?:{_UNITS_RE})(?:\s+hundred)?", None)]
     + [(re.escape(w).replace(r"\ ", r"[ \n]") + r"(?:\s+hundred)?", None) for w in _WORDS],
     before=r"\b", after=r"\b")
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTHS: Final = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                  r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 #: What follows a number that is not a count, with the kind it makes.
-_AFTER_KINDS = [
+_AFTER_KINDS: Final = [
     (re.compile(r"^(?:-|\s)?(?:years?|yrs?|months?)(?:-|\s)old", re.I), "age"),
     (re.compile(r"^(?:-|\s)?(?:stor(?:e)?y|stories|storeys|storied|floors?|floor)\b", re.I), "storey"),
     (re.compile(r"^\s*(?:km|kilomet(?:er|re)s?|miles?|metres?|meters?|m|mi|feet|ft|kg|tons?|tonnes?)\b", re.I), "distance"),
@@ -48,38 +49,38 @@ _AFTER_KINDS = [
 ]
 #: The word right before a number that makes it something other than a count (lower case):
 #: "aged 19", "May 6", "No. 5", "route 12"; and words before a four-digit clock time ("after 0500").
-_BEFORE_WORD_KINDS = {
+_BEFORE_WORD_KINDS: Final = {
     **{w: "age" for w in ("aged", "age", "ages")},
     **{w: "date" for w in ("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may",
                            "jun", "june", "jul", "july", "aug", "august", "sep", "sept", "september",
                            "oct", "october", "nov", "november", "dec", "december")},
     **{w: "label" for w in ("no", "number", "unit", "route", "flight", "highway", "district")},
 }
-_CLOCK_WORDS = frozenset(("at", "of", "by", "since", "until", "before", "after", "around"))
+_CLOCK_WORDS: Final = frozenset(("at", "of", "by", "since", "until", "before", "after", "around"))
 #: All of the above in one regex, matched on the lower-cased sentence (no IGNORECASE: it lower-cases
 #: every character it tries).
-_AFTER_ANY = re.compile("|".join(f"(?P<k{i}>{rx.pattern[1:]})" for i, (rx, _) in enumerate(_AFTER_KINDS)))
-_FUNCTION_WORDS = frozenset(
+_AFTER_ANY: Final = re.compile("|".join(f"(?P<k{i}>{rx.pattern[1:]})" for i, (rx, _) in enumerate(_AFTER_KINDS)))
+_FUNCTION_WORDS: Final = frozenset(
     "The A An Of In On At By Another All Some Only About Over Nearly Almost Around Up Further "
     "Total And But While Including Among After Before With Since From".split())
 #: "more than 20" (at least) and "up to 20" (a plain number) in one pass, on lower-cased text.
-BOUND = re.compile(
+BOUND: Final = re.compile(
     r"\b(?:(?P<at_least>more than|over|at least|no fewer than|no less than|not less than|upwards of|"
     r"in excess of|a minimum of|some more than)|(?P<plain>up to|as many as|about|around|approximately|"
     r"nearly|almost|roughly|some|a total of|total of|another|a further|further|all))\s+$")
 #: The last words of the phrases of :data:`BOUND`: a quick test before the regex, which would
 #: otherwise be tried at every character of the words before each number.
-_BOUND_LAST_WORDS = ("than", "over", "least", "of", "to", "as", "about", "around", "approximately", "nearly",
-                     "almost", "roughly", "some", "another", "further", "all")
+_BOUND_LAST_WORDS: Final = ("than", "over", "least", "of", "to", "as", "about", "around", "approximately", "nearly",
+                            "almost", "roughly", "some", "another", "further", "all")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-_WORD_GAP = re.compile(r"[-\s]")
-_RANGE_BEFORE = re.compile(r"\b(?:and|to|from)\s+\d+$", re.I)
-_NO_BEFORE = re.compile(r"\bno\s+$", re.I)
-_ONE_OF = re.compile(r"\s+(?:of|another|by one|after)\b", re.I)
-_BOTH_OF = re.compile(r"\s+(?:of\s+)?(?:the\s+)?\w")
+_DIGIT_GROUPS: Final = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_WORD_GAP: Final = re.compile(r"[-\s]")
+_RANGE_BEFORE: Final = re.compile(r"\b(?:and|to|from)\s+\d+$", re.I)
+_NO_BEFORE: Final = re.compile(r"\bno\s+$", re.I)
+_ONE_OF: Final = re.compile(r"\s+(?:of|another|by one|after)\b", re.I)
+_BOTH_OF: Final = re.compile(r"\s+(?:of\s+)?(?:the\s+)?\w")
 
 
 @dataclass(slots=True)
@@ -129,16 +130,16 @@ def _kind(text: str, low: str, start: int, end: int, value: int) -> str:
     before = text[max(0, start - 24):start]
     m = _AFTER_ANY.match(low, end, end + 24)
     if m:
-        kind = _AFTER_KINDS[int(m.lastgroup[1:])][1]
-        if not (kind == "model" and not text[start].isdigit()):  # "twenty-five" is a word number
-            return kind
+        after_kind = _AFTER_KINDS[row_of(m)][1]
+        if not (after_kind == "model" and not text[start].isdigit()):  # "twenty-five" is a word number
+            return after_kind
     digits = text[start].isdigit()
     if digits and len(text[start:end]) == 4 and 1900 <= value <= 2099:
         return "year"
     tail = before.rstrip()
     words = tail.rsplit(None, 1)
     last = words[-1].lower().rstrip(".") if words else ""
-    kind = _BEFORE_WORD_KINDS.get(last)
+    kind: str | None = _BEFORE_WORD_KINDS.get(last)
     if not digits:  # a word number can only be an age here ("aged five")
         return "age" if kind == "age" else "count"
     if kind is not None:

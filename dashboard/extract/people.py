@@ -7,12 +7,13 @@ digits ("killing a 14-year-old and three others" is four dead; "A man and woman 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .figures import PEOPLE, PEOPLE_RE, Count, mask_parentheses
 from .numbers import Number
 from .tables import grouped, lower_same_length, rows, vocab_hits
 
-_ROWS = rows("casualty_words.tsv")
+_ROWS: Final = rows("casualty_words.tsv")
 AFTER_RE, AFTER_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("after", "both")])
 BEFORE_RE, BEFORE_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in ("before", "both")],
                                   wrap=r"\b(?:{})\s+$")
@@ -20,35 +21,36 @@ BEFORE_RE, BEFORE_FIELD = grouped([(p, f) for p, f, where in _ROWS if where in (
 #: compiled without IGNORECASE, which lower-cases every character it tries (about three times
 #: slower). The table's patterns are lower case. Caveat: IGNORECASE also folds a few letters
 #: that ``str.lower`` keeps ("ſ" matches "s"); no report writes them in these words.
-_AFTER_LOW = re.compile(AFTER_RE.pattern)
-_BEFORE_LOW = re.compile(BEFORE_RE.pattern)
-_A_AN = re.compile(r"\b(?:a|an|A|An)\b")
-_ADJ = r"(?:[\w’'-]+\s+){0,3}?"
-_AUX = re.compile(
+_AFTER_LOW: Final = re.compile(AFTER_RE.pattern)
+_BEFORE_LOW: Final = re.compile(BEFORE_RE.pattern)
+_A_AN: Final = re.compile(r"\b(?:a|an|A|An)\b")
+_ADJ: Final = r"(?:[\w’'-]+\s+){0,3}?"
+_AUX: Final = re.compile(
     r"^\s*(?:,?\s*(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:\w+ly\s+)?(?:were|was|have\s+been|has\s+been|had\s+been|"
     r"are|is|being|got|reportedly)?\s*(?:\w+ly\s+)?(?:also\s+)?")  # lower-cased
 #: What may stand between people and the verb that counts them: an aside in dashes, an "of"
 #: phrase ("Three employees of a food warehouse were killed"), auxiliaries and adverbs.
-_GAP = re.compile(
+_GAP: Final = re.compile(
     r"\s*(?:(?:[—–]|--)[^—–]*(?:[—–]|--)\s*)?(?:,\s*(?:including|among\s+them)\b[^,;.]*,\s*)?"
     r"(?:of\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){1,3})?"
     r"(?:(?:\w+ly|were|was|have|has|had|been|are|is|being|got|also|later|then|reportedly|confirmed|"
     r"reported|found|declared|pronounced)\s+)*")  # lower-cased
-_SUBSET = re.compile(r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$")  # lower-cased
+_SUBSET: Final = re.compile(  # lower-cased
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|incl\.)\s+(?:\w+\s+){0,2}$")
 
 
-_NP = re.compile(rf"\s*{_ADJ}(?:{PEOPLE_RE.pattern})")  # lower-cased
-_NP_MORE = re.compile(rf"\s+{PEOPLE_RE.pattern}")  # lower-cased
-_AND = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?")  # lower-cased
+_NP: Final = re.compile(rf"\s*{_ADJ}(?:{PEOPLE_RE.pattern})")  # lower-cased
+_NP_MORE: Final = re.compile(rf"\s+{PEOPLE_RE.pattern}")  # lower-cased
+_AND: Final = re.compile(r"\s+and\s+(?:(?P<det>a|an|\w+)\s+)?")  # lower-cased
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_PUNCT = re.compile(r"[,;.]")
-_OF_OUT = re.compile(r"\s*(?:of|out)\b")
-_LIST_END = re.compile(r"\s*(?:[,.;]|and\b|$)")
-_OF_BEFORE = re.compile(r"\bof\s+$")
-_LEAVING = re.compile(r"\bleaving\s+$")  # lower-cased
-_LEFT_HOW = re.compile(r"\s+(dead|injured|wounded|hurt)\b")
+_PUNCT: Final = re.compile(r"[,;.]")
+_OF_OUT: Final = re.compile(r"\s*(?:of|out)\b")
+_LIST_END: Final = re.compile(r"\s*(?:[,.;]|and\b|$)")
+_OF_BEFORE: Final = re.compile(r"\bof\s+$")
+_LEAVING: Final = re.compile(r"\bleaving\s+$")  # lower-cased
+_LEFT_HOW: Final = re.compile(r"\s+(dead|injured|wounded|hurt)\b")
 
 
 def _np_end(low: str, start: int) -> int | None:
@@ -103,7 +105,7 @@ def casualty_counts(text: str, numbers: list[Number], people_hits=None) -> list[
     """
     w = mask_parentheses(text) if "(" in text else text
     low = lower_same_length(w)  # for the case-blind rules; "A"/"An" and "of" are read on ``w``
-    phrases = []  # (lead, end, value, at_least, article)
+    phrases: list[tuple] = []  # (lead, end, value, at_least, article)
     for lead, s, e, value, at_least, article in sorted(_determiners(w, numbers, people_hits)):
         if any(p[0] <= s < p[1] for p in phrases):
             continue

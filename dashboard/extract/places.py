@@ -11,46 +11,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Final
 
-from .tables import Vocabulary, lower_same_length, rows
+from .tables import Vocabulary, lower_same_length, row_of, rows
 
-_BEFORE = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "before"]
-_AFTER = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "after"]
+_BEFORE: Final = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "before"]
+_AFTER: Final = [(p, role) for p, role, side in rows("place_cues.tsv") if side == "after"]
 #: One regex per side, rows in table order (the first row that matches decides). The "before"
 #: rows that open with a launch verb may reach 80 characters back ("launched by Tu-95MS bombers
 #: over the"); they are tried only where such a verb occurs. The others reach 56 at most.
-_LONG = [p.startswith(("(?:launched", "\\blaunch")) for p, _ in _BEFORE]
-_BEFORE_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if not _LONG[i]))
-_BEFORE_LONG_RE = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if _LONG[i]))
-_LONG_GATE_WORDS = ("launch", "fire", "releas", "sent", "carrying", "came", "coming", "flew", "flying", "attacked",
-                     "took off")
-_LONG_GATE = re.compile(r"\b(?:" + "|".join(_LONG_GATE_WORDS) + ")")
+_LONG: Final = [p.startswith(("(?:launched", "\\blaunch")) for p, _ in _BEFORE]
+_BEFORE_RE: Final = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if not _LONG[i]))
+_BEFORE_LONG_RE: Final = re.compile("|".join(f"(?P<b{i}>{p})" for i, (p, _) in enumerate(_BEFORE) if _LONG[i]))
+_LONG_GATE_WORDS: Final = ("launch", "fire", "releas", "sent", "carrying", "came", "coming", "flew", "flying",
+                            "attacked", "took off")
+_LONG_GATE: Final = re.compile(r"\b(?:" + "|".join(_LONG_GATE_WORDS) + ")")
 SHORT_REACH, LONG_REACH = 56, 80
 #: Searched over the lower-cased sentence with ``pos``/``endpos``: an "after" cue is matched at
 #: the name's end (its leading "^" dropped), a "before" cue must end where the name starts ("$").
-_AFTER_RE = re.compile("|".join(f"(?P<a{i}>{p[1:]})" for i, (p, _) in enumerate(_AFTER)))
+_AFTER_RE: Final = re.compile("|".join(f"(?P<a{i}>{p[1:]})" for i, (p, _) in enumerate(_AFTER)))
 #: Verbs and prepositions that make a country the target ("attacked Ukraine with 97 drones").
-_COUNTRY_TARGET = re.compile(
+_COUNTRY_TARGET: Final = re.compile(
     r"\b(?:attack(?:ed|s|ing)?|strikes?|struck|hit|against|targeted|targeting|on|over|at|into|across|"
     r"bombarded|shelled)\s+(?:the\s+)?(?:territory\s+of\s+)?$"
     r"|\b(?:regions|oblasts|cities|towns|parts|areas|territory)\s+of\s+$")  # lower-cased text
 #: The country speaks or shoots down: "Ukraine intercepted ...", "Ukraine destroyed nine drones".
-_COUNTRY_DEFENDER = re.compile(
+_COUNTRY_DEFENDER: Final = re.compile(
     r"^\s+(?:(?:has|have|had|also|successfully|reportedly|says\s+it|said\s+it)\s+)*"
     r"(?:intercepted|downed|shot\s+down|destroyed|repelled|neutrali[sz]ed|repulsed)\b")  # lower-cased text
-_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)(?:the\s+)?$", re.I)
+_LIST_GAP: Final = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+or\s+)(?:the\s+)?$", re.I)
 #: A launch list may repeat its preposition: "from the Kursk region and over the Sea of Azov".
-_LAUNCH_LIST_GAP = re.compile(r"^\s*,?\s*(?:and\s+|or\s+)?(?:from|over|off|in)\s+(?:the\s+)?"
-                              r"(?:(?:temporarily\s+)?occupied\s+)?$", re.I)
-_CONTAINER_GAP = re.compile(
+_LAUNCH_LIST_GAP: Final = re.compile(r"^\s*,?\s*(?:and\s+|or\s+)?(?:from|over|off|in)\s+(?:the\s+)?"
+                                     r"(?:(?:temporarily\s+)?occupied\s+)?$", re.I)
+_CONTAINER_GAP: Final = re.compile(
     r"^(?:\s*,\s*|\s+)(?:(?:in|of)\s+)?(?:the\s+)?(?:(?:neighbo(?:u)?ring|southern|northern|eastern|"
     r"western|central|south-?eastern|south-?western|north-?eastern|north-?western|occupied|"
     r"southwestern|southeastern|northeastern|northwestern)\s+)?$|^(?:’s|'s)\s+$", re.I)
 #: A region and a town that each have a figure ("7 over the Moscow region and 2 over Moscow
 #: itself") are two places, not a town and the region that locates it.
-_OWN_FIGURE = re.compile(r"\d|\bitself\b")
-_DISTRICT_AFTER = re.compile(r"\s+(?:district|raion|rayon)\b", re.I)
-_FACILITY_TAIL = re.compile(r"[-\s]\d*\s*(?:air ?base|airfield|airport|refinery|oil refinery|port|depot|plant)$", re.I)
+_OWN_FIGURE: Final = re.compile(r"\d|\bitself\b")
+_DISTRICT_AFTER: Final = re.compile(r"\s+(?:district|raion|rayon)\b", re.I)
+_FACILITY_TAIL: Final = re.compile(
+    r"[-\s]\d*\s*(?:air ?base|airfield|airport|refinery|oil refinery|port|depot|plant)$", re.I)
 
 
 @dataclass(slots=True)
@@ -60,7 +62,7 @@ class PlaceRef:
     start: int
     end: int
     text: str
-    place: object  # gazetteer.Place or None
+    place: Any  # gazetteer.Place or None
     role: str
 
     @property
@@ -76,14 +78,14 @@ class PlaceRef:
 
 #: Cheap tests before the cue regexes: what an "after" cue may open with, and words that every
 #: "before" cue contains.
-_AFTER_OPENERS = frozenset(" \n\t\r\u00a0,'’-—–/(")
-_BEFORE_GATE_WORDS = ("from", "near", "border", "km", "kilomet", "mile", "by ", "north", "south", "east", "west",
+_AFTER_OPENERS: Final = frozenset(" \n\t\r\u00a0,'’-—–/(")
+_BEFORE_GATE_WORDS: Final = ("from", "near", "border", "km", "kilomet", "mile", "by ", "north", "south", "east", "west",
                        "gov", "head", "mayor", "officials", "administration", "authorities")
-_BEFORE_GATE = re.compile(r"\b(?:" + "|".join(_BEFORE_GATE_WORDS) + ")")
+_BEFORE_GATE: Final = re.compile(r"\b(?:" + "|".join(_BEFORE_GATE_WORDS) + ")")
 #: Both gates as vocabularies, so that the report-wide lexicon scan finds them (see ``reading``).
 #: No gate word is a prefix of another: the same starts as the gate regexes.
-BEFORE_GATES = Vocabulary([(w, True) for w in _BEFORE_GATE_WORDS], before=r"\b", after="")
-LONG_GATES = Vocabulary([(w, True) for w in _LONG_GATE_WORDS], before=r"\b", after="")
+BEFORE_GATES: Final = Vocabulary([(w, True) for w in _BEFORE_GATE_WORDS], before=r"\b", after="")
+LONG_GATES: Final = Vocabulary([(w, True) for w in _LONG_GATE_WORDS], before=r"\b", after="")
 
 
 def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list[int]) -> str | None:
@@ -110,14 +112,14 @@ def _cue_role(low: str, start: int, end: int, gates: list[int], long_gates: list
             continue
         long = _BEFORE_LONG_RE.match(low, g, start)
         if long is not None:
-            if before is None or long.start() < before.start() or long.start() == before.start() and int(
-                    long.lastgroup[1:]) < int(before.lastgroup[1:]):
+            if before is None or long.start() < before.start() or long.start() == before.start() and row_of(
+                    long) < row_of(before):
                 before = long  # the leftmost cue, as one regex of all rows would find
             break
     if before is not None:  # the "before" rows come first in the table: they win over an "after" cue
-        return _BEFORE[int(before.lastgroup[1:])][1]
+        return _BEFORE[row_of(before)][1]
     after = _AFTER_RE.match(low, end, end + 60) if low[end:end + 1] in _AFTER_OPENERS else None
-    return _AFTER[int(after.lastgroup[1:])][1] if after is not None else None
+    return _AFTER[row_of(after)][1] if after is not None else None
 
 
 def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hits=None) -> list[PlaceRef]:
@@ -151,8 +153,8 @@ def assign_roles(text: str, mentions, skip_spans=(), dateline: int = 0, gate_hit
         gates = [g.start() for g in _BEFORE_GATE.finditer(low)]
         long_gates = [g.start() for g in _LONG_GATE.finditer(low)]
     else:
-        gates = [h[0] for h in gate_hits[0]] if gate_hits[0] else ()
-        long_gates = [h[0] for h in gate_hits[1]] if gate_hits[1] else ()
+        gates = [h[0] for h in gate_hits[0]] if gate_hits[0] else []
+        long_gates = [h[0] for h in gate_hits[1]] if gate_hits[1] else []
     for start, end, words, place in mentions:
         if skip_spans and any(a <= start < b for a, b in skip_spans):
             continue  # people's names are left out by the gazetteer; claimants' spans here

@@ -20,41 +20,44 @@ step is a reporter's habit that can be named:
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .figures import Count
 from .places import PlaceRef, contains
 from .reading import Reading
 from .tables import lower_same_length
 
-COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia"}
-CAPITALS = {"UA": "Kyiv", "RU": "Moscow"}
+COUNTRY_NAMES: Final = {"UA": "Ukraine", "RU": "Russia"}
+CAPITALS: Final = {"UA": "Kyiv", "RU": "Moscow"}
 #: The patterns below are matched on the lower-cased sentence (``lower_same_length``: the offsets
 #: stay): without IGNORECASE, which lower-cases every character it tries, they take half the time.
 #: "the capital", "the Ukrainian capital": the capital of the country the report is about.
-_CAPITAL = re.compile(r"\bthe\s+(?:(?P<ua>ukrainian)\s+|(?P<ru>russian)\s+)?capital\b")
-OTHER_SIDE = {"RU": "UA", "UA": "RU"}
-TARGET_ROLES = ("target", "defender")
+_CAPITAL: Final = re.compile(r"\bthe\s+(?:(?P<ua>ukrainian)\s+|(?P<ru>russian)\s+)?capital\b")
+OTHER_SIDE: Final = {"RU": "UA", "UA": "RU"}
+TARGET_ROLES: Final = ("target", "defender")
 #: "the city", "the region", "his region": a place named before.
-_ANAPHOR = re.compile(r"\b(?:the|his|her|its|that|this)\s+(region|city|town|oblast|province|capital|"
-                      r"area|village|district|settlement)\b")
+_ANAPHOR: Final = re.compile(r"\b(?:the|his|her|its|that|this)\s+(region|city|town|oblast|province|capital|"
+                             r"area|village|district|settlement)\b")
 #: "during the attack", "in the strike": the attack the report is about.
-_ATTACK_ANAPHOR = re.compile(r"\b(?:during|in|by|from|after)\s+(?:the|this|that|saturday's|sunday's|"
-                             r"\w+day's|the\s+overnight)\s+(?:\w+\s+)?(?:attacks?|strikes?|raids?|barrage|assault)\b"
-                             r"|^\s*(?:the|this)\s+(?:\w+\s+)?(?:attack|strike|raid|barrage|salvo)\b")
+_ATTACK_ANAPHOR: Final = re.compile(
+    r"\b(?:during|in|by|from|after)\s+(?:the|this|that|saturday's|sunday's|"
+    r"\w+day's|the\s+overnight)\s+(?:\w+\s+)?(?:attacks?|strikes?|raids?|barrage|assault)\b"
+    r"|^\s*(?:the|this)\s+(?:\w+\s+)?(?:attack|strike|raid|barrage|salvo)\b")
 #: "across the country", "nationwide": the whole country.
-_COUNTRY_ANAPHOR = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+the\s+country\b|\bnationwide\b|"
-                              r"\bin\s+the\s+country\b|\b(?:across|throughout)\s+(?:ukraine|russia)\b")
+_COUNTRY_ANAPHOR: Final = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+the\s+country\b|\bnationwide\b|"
+                                     r"\bin\s+the\s+country\b|\b(?:across|throughout)\s+(?:ukraine|russia)\b")
 #: "over six regions", "across several regions": a total over many regions.
-_MANY_REGIONS = re.compile(r"\b(?:over|across|in|within)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|"
-                           r"eight|nine|ten|eleven|twelve|several|multiple|many|various|\w+teen)\s+"
-                           r"(?:\w+\s+){0,2}?(?:regions|oblasts|provinces)\b")
+_MANY_REGIONS: Final = re.compile(r"\b(?:over|across|in|within)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|"
+                                  r"eight|nine|ten|eleven|twelve|several|multiple|many|various|\w+teen)\s+"
+                                  r"(?:\w+\s+){0,2}?(?:regions|oblasts|provinces)\b")
 #: "heading for Moscow", "flying towards Kyiv": the place a count of weapons was aimed at.
-_HEADING = re.compile(r"\b(?:heading|headed|flying|aimed|directed|en\s+route)\s+(?:for|to|towards?|at)\s+(?:the\s+)?$")
+_HEADING: Final = re.compile(
+    r"\b(?:heading|headed|flying|aimed|directed|en\s+route)\s+(?:for|to|towards?|at)\s+(?:the\s+)?$")
 
 
 #: Patterns of the rules below, compiled once (not looked up in re's cache per call).
-_STRETCH_END = re.compile(r";|,\s+and\s+the\s|,\s+(?:while|but|whereas)\s")
-_TARGET_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
+_STRETCH_END: Final = re.compile(r";|,\s+and\s+the\s|,\s+(?:while|but|whereas)\s")
+_TARGET_GAP: Final = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)(?:the\s+)?")
 
 
 def country_ref(code: str | None, gazetteer) -> PlaceRef | None:
@@ -186,7 +189,7 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
         local = word in ("city", "town", "village", "settlement")
         for near in (None if local else (offices[0] if offices else None), ctx["para_place"], ctx["last_place"],
                      ctx["doc_place"]):
-            if is_fallback(near) and (not local or near.place.precision in ("city", "facility")):
+            if near is not None and is_fallback(near) and (not local or near.place.precision in ("city", "facility")):
                 return near
     if count is not None and count.partial and is_fallback(ctx.get("last_ref")):
         return ctx["last_ref"]  # "Three more were suppressed", "another 208 drones"

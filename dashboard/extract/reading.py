@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Final
+
+try:  # the native build (dashboard/native.py) needs it; the Python source runs without it
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - mypy_extensions comes with mypy
+    def mypyc_attr(*attrs: str, **kwattrs: object):  # type: ignore[misc]
+        return lambda cls: cls
 
 
 class cached_property:  # noqa: N801 - functools' version takes a lock on every read in 3.11
     """A property computed once per instance (no lock: readings are not shared across threads)."""
 
     def __init__(self, func):
-        self.func, self.name = func, func.__name__
-        self.__doc__ = func.__doc__
+        self.func, self.name = func, ""
+
+    def __set_name__(self, owner, name):
+        self.name = name
 
     def __get__(self, obj, owner=None):
         if obj is None:
@@ -41,40 +50,41 @@ from .tables import Lexicon, Vocabulary, lower_same_length, rows, vocab_hits
 from .weapons import WEAPONS
 from .weapons import Weapon, find_weapons
 
-STRIKES = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\b", after=r"\b")
+STRIKES: Final = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], before=r"\b", after=r"\b")
 #: Any word that may count casualties: sentences without one skip the casualty rules.
-CASUALTY_WORDS = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
-PRELIMINARY_RE = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
-_PRELIMINARY_GATE = re.compile(r"prelim|previous|initial|earlier")
-_CLAUSE = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
+CASUALTY_WORDS: Final = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
+PRELIMINARY_RE: Final = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
+_PRELIMINARY_GATE: Final = re.compile(r"prelim|previous|initial|earlier")
+_CLAUSE: Final = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
 #: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
 #: A few words may stand between, but no auxiliary: "Kyiv was hit" names the target.
-_GAP = r"(?:'s|’s)?(?:\s+(?!(?:was|were|is|are|has|had|have|been|being|not|said|says)\b)[\w’'-]+){0,4}?\s+"
-_ATTACK = (r"(?:launch(?:ed|es)|attack(?:ed|s)|fire[ds]|struck|strikes|hit|used|uses|targeted|targets|"
-           r"pummel+ed|sent|sends|deployed|bombarded|shelled|carried\s+out)\b")
-_RU_ACTOR = re.compile(
+_GAP: Final = r"(?:'s|’s)?(?:\s+(?!(?:was|were|is|are|has|had|have|been|being|not|said|says)\b)[\w’'-]+){0,4}?\s+"
+_ATTACK: Final = (r"(?:launch(?:ed|es)|attack(?:ed|s)|fire[ds]|struck|strikes|hit|used|uses|targeted|targets|"
+                  r"pummel+ed|sent|sends|deployed|bombarded|shelled|carried\s+out)\b")
+_RU_ACTOR: Final = re.compile(
     r"\b(?:Russia|Russian\s+(?:forces|troops|army|military|occupation\s+forces|aviation|"
     rf"(?:strategic\s+)?bombers|Federation)|the\s+Russians|Russians|occupiers|invaders|Moscow){_GAP}{_ATTACK}"
     r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Russia|Russian|the\s+Russians)\b", re.I)
-_UA_ACTOR = re.compile(
+_UA_ACTOR: Final = re.compile(
     r"\b(?:Ukraine|Ukrainian\s+(?:forces|troops|army|military|drones?|armed\s+forces)|the\s+SBU|"
     rf"SBU|Kyiv|Kiev|the\s+Kiev\s+regime|Ukrainians){_GAP}{_ATTACK}"
     r"|\b(?:launched|fired|sent|deployed|used)\s+by\s+(?:Ukraine|Ukrainian|Kyiv|Kiev)\b", re.I)
 #: Words without which no side is named as the attacker (a quick test before the two above).
 #: Gates on the lower-cased sentence (no IGNORECASE: it lower-cases every character it tries).
-_RU_GATE = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
-_UA_GATE = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
-_ACTOR_GATE = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
-_ATTACK_GATE = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
-                          r"shell|carried")
-_DEFENDER = re.compile(
+_RU_GATE: Final = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
+_UA_GATE: Final = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
+_ACTOR_GATE: Final = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
+_ATTACK_GATE: Final = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
+                                 r"shell|carried")
+_DEFENDER: Final = re.compile(
     r"\b(?:(?P<ua>Ukrainian|Ukraine(?:'s|’s))|(?P<ru>Russian|Russia(?:'s|’s)))\s+(?:air\s+defen[cs]es?|"
     r"air\s+force|anti-aircraft|air\s+defen[cs]e\s+(?:forces|units|systems))\b", re.I)
-_SIDE_WORDS = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-made)\b|\b(?P<ua>ukrainian|kiev|kyiv|"
-                         r"ukraine's|ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b")  # on lower-cased words
+_SIDE_WORDS: Final = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-made)\b|\b(?P<ua>ukrainian|kiev|kyiv|"
+                                r"ukraine's|ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b")  # on lower-cased words
 
 
+@mypyc_attr(native_class=False)
 @dataclass
 class Reading:
     """What one sentence says by itself (offsets of counts and places relative to it)."""
@@ -130,7 +140,7 @@ class Reading:
 def side_of(words: str) -> str | None:
     """Side named by the words in front of a weapon: "Russian drones" -> RU, "Kiev drones" ->
     UA, "enemy drones" -> "enemy" (the side opposed to the claimant)."""
-    found = None
+    found: str | None = None
     if not words:
         return found
     for m in _SIDE_WORDS.finditer(words.lower()):
@@ -139,10 +149,10 @@ def side_of(words: str) -> str | None:
 
 
 #: Every vocabulary a sentence needs, scanned once over a whole report (see :class:`Lexicon`).
-LEXICON = Lexicon({"weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE,
-                   "casualty": CASUALTY_WORDS, "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES,
-                   "dates": DATE_WORDS, "titles": TITLES, "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES,
-                   "speech": SPEECH})
+LEXICON: Final = Lexicon({
+    "weapons": WEAPONS, "verbs": VERBS, "numbers": NUMBER_WORDS, "people": PEOPLE, "casualty": CASUALTY_WORDS,
+    "strikes": STRIKES, "orgs": ORGS, "cues": background.CUES, "dates": DATE_WORDS, "titles": TITLES,
+    "place_gates": BEFORE_GATES, "launch_gates": LONG_GATES, "speech": SPEECH})
 
 
 def sentence_hits(low: str, sentences) -> list[dict]:
@@ -223,8 +233,9 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
 #: A strike word that tells of no strike on a place: a participle used as an adjective ("a
 #: damaged apartment building", rescuers searching it later) or a time phrase ("Vnukovo airport
 #: stopped departures during the attack").
-_ATTRIBUTIVE = re.compile(r"(?:\b(?:a|an|the|its|their|his|her|several|many)\s+)$")
-_TIME_PHRASE = re.compile(r"\b(?:during|amid)\s+(?:the|an?|this|that|last\s+night'?s?|overnight)?\s*(?:[\w-]+\s+){0,2}$")
+_ATTRIBUTIVE: Final = re.compile(r"(?:\b(?:a|an|the|its|their|his|her|several|many)\s+)$")
+_TIME_PHRASE: Final = re.compile(
+    r"\b(?:during|amid)\s+(?:the|an?|this|that|last\s+night'?s?|overnight)?\s*(?:[\w-]+\s+){0,2}$")
 
 
 def _not_a_strike(low: str, hit) -> bool:

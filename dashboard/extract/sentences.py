@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 #: Words whose trailing period does not end a sentence ("Gov. Lysak", "Mr Ihnat", "U.S.").
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS: Final = frozenset(
     "gov mr mrs ms dr st lt col gen maj capt sgt rep sen jan feb mar apr jun jul aug sep sept oct "
     "nov dec no vs etc inc co jr sr prof adm cmdr approx est fig".split()
 )
-_BLOCK = re.compile(r"\n[ \t\r\f\v]*\n")
+_BLOCK: Final = re.compile(r"\n[ \t\r\f\v]*\n")
 #: A sentence end. Written ``[.!?][.!?]*``, not ``[.!?]+``: the regex engine scans for a pattern's
 #: first character by a fast loop only when it is a single character set, not a repeat.
-_END = re.compile(r"[.!?][.!?]*[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")
-_TERMINAL = re.compile(r"[.!?:;\"”’)\]|]\s*$")
-_LABEL = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
+_END: Final = re.compile(r"[.!?][.!?]*[\"”’')\]]*(?:(?=\s+[\"“‘'(\[]?[A-Z0-9])|$)")
+_TERMINAL: Final = re.compile(r"[.!?:;\"”’)\]|]\s*$")
+_LABEL: Final = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
 #: The ASCII word before a full stop (and any full stops after it): what the stop may abbreviate.
-_WORD_BEFORE_DOT = re.compile(r"([A-Za-z]+)\.*\Z")
+_WORD_BEFORE_DOT: Final = re.compile(r"([A-Za-z]+)\.*\Z")
 
 
 @dataclass(slots=True)
@@ -156,7 +157,7 @@ def _add(out: list, text: str, start: int, end: int, para: int) -> None:
 
 #: A wire dateline at the head of a paragraph: "KYIV, Ukraine, 17 January 2023 —",
 #: "MOSCOW / KYIV, 1 June 2025 —", "MOSCOW (AFP):", "SEVASTOPOL, Crimea, 23 September 2023 —".
-_DATELINE = re.compile(
+_DATELINE: Final = re.compile(
     r"^\W*[A-Z][A-Z’'.\-]{2,}(?:[ /]+[A-Z][A-Z’'.\-]+)*(?:\s*\([^()]{1,20}\))?(?:,[^—–\n]{0,60}?)?"
     r"\s*(?:—|–|--|:)\s")
 

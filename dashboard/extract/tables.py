@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Final
 
-HERE = Path(__file__).resolve().parent
+HERE: Final = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=None)
@@ -63,7 +64,15 @@ except ImportError:  # pragma: no cover
 #: common word does not wake a vocabulary whose phrases only begin with it ("ukraine" for
 #: "ukraine's air force", "air defence" for "air defence missiles"): a report then has about a
 #: tenth fewer triggers. Longer prefixes gain little more and cost import time.
-_PREFIX_LEN = 12
+_PREFIX_LEN: Final = 12
+
+
+def row_of(m: re.Match) -> int:
+    """The table row whose alternative ``m`` matched: each is a group named by a letter and
+    the row's number ("r12")."""
+    name = m.lastgroup
+    assert name is not None, "every alternative of a table's pattern is a named group"
+    return int(name[1:])
 
 
 @lru_cache(maxsize=256)
@@ -92,7 +101,8 @@ def _walk(items, n: int) -> tuple[set[str], set[str]]:
         if name == "LITERAL":
             sub_open = {chr(av)}
         elif name == "IN":
-            chars: set[str] | None = set()
+            chars: set[str] = set()
+            any_char = False
             for sop, sav in av:
                 if str(sop) == "LITERAL":
                     chars.add(chr(sav))
@@ -101,9 +111,9 @@ def _walk(items, n: int) -> tuple[set[str], set[str]]:
                 elif str(sop) == "CATEGORY" and str(sav) == "CATEGORY_DIGIT":
                     chars.update("0123456789")
                 else:
-                    chars = None
+                    any_char = True
                     break
-            if chars is None:
+            if any_char:
                 sub_done = {""}
             else:
                 sub_open = chars
@@ -249,7 +259,9 @@ class Vocabulary:
 
     def value(self, m: re.Match):
         """The table value of the row that ``m`` matched."""
-        return self.values[m.lastgroup]
+        name = m.lastgroup
+        assert name is not None, "every alternative is a named group"
+        return self.values[name]
 
 
 def vocab_hits(vocab: "Vocabulary", low: str) -> list[tuple[int, int, object]]:
@@ -302,11 +314,11 @@ class Lexicon:
         hits of only a few vocabularies, and a fresh empty list for each of the others would
         cost more than the hand-out itself.
         """
-        none = dict.fromkeys(self.names, ())
-        out = [none.copy() for _ in spans]
+        none: dict[str, Any] = dict.fromkeys(self.names, ())
+        out: list[dict[str, Any]] = [none.copy() for _ in spans]
         ahead = iter([*spans[1:], (len(low) + 1, 0)])  # a trigger never reaches past the text
         table, last = self.table, [0] * len(self.names)
-        span, share = -1, None
+        span, share = -1, none
         start = stop = -1  # before the first span: no hit is kept
         next_start = spans[0][0] if spans else len(low) + 1
         # one space in front so that a word at the very start has its trigger too; a trigger's

@@ -11,29 +11,30 @@ one drone or several were destroyed") is not a claim. Vocabularies: ``toll_words
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from .figures import Count
 from .numbers import Number
-from .tables import rows
+from .tables import row_of, rows
 
-_TOLLS = [(p, f) for p, f in rows("toll_words.tsv")]
+_TOLLS: Final = [(p, f) for p, f in rows("toll_words.tsv")]
 #: "<toll> <up to 80 characters> <rise verb> [to] N", or "<raising verb> the <toll> [...] to N".
-TOLL_RE = re.compile(
+TOLL_RE: Final = re.compile(
     r"\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TOLLS)) + r")\b"
     r"[^.;]{0,90}?\b(?:rose|risen|rising|climbed|increased|reached|grew|jumped|stands?|stood|is\s+now|"
     r"raising|bringing|taking|pushing|putting)\s+(?:\w+\s+){0,2}?(?:to|at)\s+(?:about\s+|around\s+|some\s+)?$"
     r"|\b(?:raising|bringing|taking|pushing|putting)\s+the\s+(?:" + "|".join(
         f"(?P<r{i}>{p})" for i, (p, _) in enumerate(_TOLLS)) + r")\b\s+(?:(?!in\b|at\b|for\b)\w+\s+){0,4}?(?:to|at)\s+(?:about\s+|around\s+|some\s+)?$",
     re.I)
-_HEDGE_ROWS = rows("hedge_cues.tsv")
+_HEDGE_ROWS: Final = rows("hedge_cues.tsv")
 #: All hedge cues in one regex, a named group per row (one search per sentence).
-_HEDGES = re.compile("|".join(f"(?P<h{i}>{p})" for i, (p, _) in enumerate(_HEDGE_ROWS)), re.I)
+_HEDGES: Final = re.compile("|".join(f"(?P<h{i}>{p})" for i, (p, _) in enumerate(_HEDGE_ROWS)), re.I)
 
 
 def toll_counts(text: str, numbers: list[Number]) -> list[Count]:
     """Running tolls of a sentence: one ``Count`` (field killed or injured, ``toll=True``) for
     each number that a toll phrase rises to."""
-    out = []
+    out: list[Count] = []
     low = text.lower()
     if "toll" not in low and "number" not in low:
         return out
@@ -43,22 +44,22 @@ def toll_counts(text: str, numbers: list[Number]) -> list[Count]:
         m = TOLL_RE.search(text, max(0, n.lead - 160), n.lead)
         if m is None or m.end() != n.lead:
             continue
-        i = int(m.lastgroup[1:])
+        i = row_of(m)
         out.append(Count(_TOLLS[i][1], n.value, n.at_least, m.start(), n.end, toll=True))
     return out
 
 
 #: Words without which no hedge cue matches (a quick test before the regex).
-_HEDGE_WORDS = ("clear", "unknown", "have", "capable", "carry", "then", "later", "subsequently")
+_HEDGE_WORDS: Final = ("clear", "unknown", "have", "capable", "carry", "then", "later", "subsequently")
 
 
 def taken_back(text: str) -> list[tuple[int, int]]:
     """Spans of a sentence whose figures are withdrawn or only supposed (see module docstring)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     low = text.lower()
     if not any(w in low for w in _HEDGE_WORDS):
         return spans
     for m in _HEDGES.finditer(text):
-        scope = _HEDGE_ROWS[int(m.lastgroup[1:])][1]
+        scope = _HEDGE_ROWS[row_of(m)][1]
         spans.append((m.start(), len(text)) if scope == "after" else (0, m.start()))
     return spans

@@ -9,18 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from .tables import Vocabulary, lower_same_length, rows, vocab_hits
 
-_ROWS = rows("weapons.tsv")
-WEAPONS = Vocabulary(
+_ROWS: Final = rows("weapons.tsv")
+WEAPONS: Final = Vocabulary(
     [(r[0], (r[1], r[2] if len(r) > 2 else "", r[3] if len(r) > 3 else "noun")) for r in _ROWS],
     after=r"(?![\w])",
 )
 #: The army that uses each model ("Storm Shadow" -> UA, "Shahed" -> RU).
-MODEL_SIDES = {r[2]: r[4] for r in _ROWS if len(r) > 4 and r[2] and r[4]}
+MODEL_SIDES: Final = {r[2]: r[4] for r in _ROWS if len(r) > 4 and r[2] and r[4]}
 #: Nouns that end a model phrase ("Shahed drone"): see find_weapons.
-_NOUN_END = re.compile(r"(?:drone|missile|bomb|uav|vehicle)$", re.I)
+_NOUN_END: Final = re.compile(r"(?:drone|missile|bomb|uav|vehicle)$", re.I)
 
 
 @lru_cache(maxsize=1024)
@@ -32,15 +33,15 @@ def model_side(model: str | None) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 #: Glue allowed between a model name and its class noun ("Kalibr cruise missiles",
 #: "X-101/X-555 air-launched cruise missiles", "Shahed-type loitering munitions").
-_GLUE = re.compile(
+_GLUE: Final = re.compile(
     r"^(?:[\s/]|type|-type|iranian-made|russian-made|north[- ]korean(?:-made)?|made|hypersonic|"
     r"supersonic|subsonic|aeroballistic|long-range|medium-range|short-range|anti-ship|anti-radar|"
     r"upgraded|modernised|modernized)*$", re.I)
 #: Plural nouns (a count of them is plural); models count as either.
-_PLURAL = re.compile(r"(?:s|munitions|aircraft)$", re.I)
+_PLURAL: Final = re.compile(r"(?:s|munitions|aircraft)$", re.I)
 #: How specific a class is, to pick the class of a phrase that mixes words.
-_RANK = {"unknown": 0, "missile": 1, "drone": 2, "glide_bomb": 2, "cruise_missile": 3,
-         "ballistic_missile": 3, "shelling": 4}
+_RANK: Final = {"unknown": 0, "missile": 1, "drone": 2, "glide_bomb": 2, "cruise_missile": 3,
+                "ballistic_missile": 3, "shelling": 4}
 
 
 @dataclass(slots=True)
