@@ -1,10 +1,12 @@
 """Tests of the small helpers of the context stage: what a claim's figures are, which sentences
 may give claims, and the event schema's gate (every column, unknown keys dropped)."""
-from types import SimpleNamespace
+from dataclasses import replace
 
 from dashboard.events import COLUMNS, normalise_event
 from dashboard.extract.assemble import FIGURES, has_figures, may_claim
 from dashboard.extract.placing import _ANAPHOR, _CAPITAL
+from dashboard.extract.reading import read_sentence
+from dashboard.extract.sentences import split_sentences
 from dashboard.extract.tables import lower_same_length
 
 
@@ -16,7 +18,10 @@ def test_a_zero_is_a_figure_and_none_is_not():
 
 
 def _reading(counts=(), casualties=(), strike=False, places=()):
-    return SimpleNamespace(counts=list(counts), casualties=list(casualties), strike=strike, places=list(places))
+    """A real reading (the compiled build checks types) of a sentence that says nothing, then altered."""
+    blank = read_sentence(split_sentences("Officials spoke.")[0], [], None, None)
+    assert not (blank.counts or blank.casualties or blank.strike or blank.places)
+    return replace(blank, counts=list(counts), casualties=list(casualties), strike=strike, places=list(places))
 
 
 def test_only_figures_or_a_place_struck_may_give_claims():

@@ -26,8 +26,8 @@ def antecedent(c: Count, history: list[dict]) -> dict | None:
     """The latest earlier figure that ``c`` ("of them", "of the 23 missiles") refers to: a
     launched count first ("87 of the missiles" are of the missiles fired), else any."""
     whole = c.whole_value
-    found = [h for h in reversed(history) if compatible(c.cls, c.model, h)
-             and (whole is None or h["value"] == whole)]
+    found = [h for h in history[::-1] if compatible(c.cls, c.model, h)
+             and (whole is None or h["value"] == whole)]  # (not reversed(): mypyc 2.4 fails on it here)
     if not found:
         return None
     launched = [h for h in found if h["field"] == "launched"]

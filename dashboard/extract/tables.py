@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-HERE: Final = Path(__file__).resolve().parent
+#: The package's folder, where the data tables are: found through the package, not ``__file__``,
+#: since this module may run compiled from build/native/ (see dashboard/native.py).
+HERE: Final = Path(str(resources.files("dashboard.extract")))
 
 
 @lru_cache(maxsize=None)
