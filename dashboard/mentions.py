@@ -68,7 +68,7 @@ class _Words:
         return self.text[self.starts[k]].isupper()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class _Match:
     """A mention under construction: a token range and what it names."""
 
@@ -77,6 +77,11 @@ class _Match:
     place: Place | None
     plural_region: bool = False
     district: bool = False  # a city district: placed by the city named with it, else unknown
+
+    def __init__(self, first: int, stop: int, place: Place | None, plural_region: bool = False,
+                 district: bool = False) -> None:
+        self.first, self.stop, self.place = first, stop, place
+        self.plural_region, self.district = plural_region, district
 
 
 class MentionScanner:

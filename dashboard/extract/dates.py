@@ -61,7 +61,7 @@ _REPORTING_GATE: Final = re.compile(
 _WEEKDAY_BEFORE: Final = re.compile(rf"\b{_WD}(?:\s+\w+)?,?\s*$", re.I)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class DateMention:
     """A date expression: its span, the resolved ISO date (or None), precision and provenance.
 
@@ -80,6 +80,14 @@ class DateMention:
     night_after: bool = False
     absolute: bool = False  # written as a calendar date ("5 December", "the night of 9-10 May")
     relative_days: int | None = None  # "overnight", "yesterday": days before the reference day
+
+    def __init__(self, start: int, end: int, date: str | None, precision: str, inferred: bool, kind: str,
+                 weekday: int | None = None, night_after: bool = False, absolute: bool = False,
+                 relative_days: int | None = None) -> None:
+        self.start, self.end, self.date, self.precision, self.inferred, self.kind = (
+            start, end, date, precision, inferred, kind)
+        self.weekday, self.night_after, self.absolute, self.relative_days = (
+            weekday, night_after, absolute, relative_days)
 
 
 def _year_for(month: int, day: int, published: dt.date | None) -> tuple[int | None, bool]:
