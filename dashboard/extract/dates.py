@@ -152,7 +152,6 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
     ['2024-05-14']
     """
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
     if word_hits is not None and not word_hits:
         return found
     text = lower_same_length(text)
@@ -161,24 +160,14 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         if not word_hits:
             return found
 
-    def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False,
-            relative_days=None):
-        if any(s < b and e > a for a, b in taken):
-            return
-        if kind is None:
-            before = text[max(0, s - 40):s]
-            kind = "report" if _REPORTING_GATE.search(before) and _REPORTING.search(before) else "event"
-        taken.append((s, e))
-        found.append(DateMention(s, e, date, precision if date else "unknown", inferred, kind,
-                                 weekday, night_after, absolute, relative_days))
-
     wins = _windows(len(text), word_hits)
     month = wins["month"]
     for m in _within(_NIGHT, text, wins["night"]) if month and wins["night"] else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d2") or m.group("d4"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
-        add(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event", absolute=True)
+        _add(found, text, DateMention(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event",
+                                      absolute=True))
     for m in _within(_ABSOLUTE, text, wins["month"]) if month else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d1") or m.group("d2"))
@@ -187,22 +176,23 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         wd = _WEEKDAY_BEFORE.search(text[max(0, s - 24):s])
         if wd:  # "On Tuesday evening, October 8": one expression
             s -= len(text[max(0, s - 24):s]) - wd.start()
-        add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)
+        _add(found, text, DateMention(s, m.end(), _iso(year, mon, day), "day", inferred, "", absolute=True))
     for m in _within(RELATIVE_DATES, text, wins["other"]):
         days, precision, kind = RELATIVE_DATES.value(m)
         date = (published - dt.timedelta(days=days)).isoformat() if published else None
-        add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind, relative_days=days)
+        _add(found, text, DateMention(m.start(), m.end(), date, precision, True, "" if kind == "event" else kind,
+                                      relative_days=days))
     for m in _within(_WEEKDAY, text, wins["weekday"]):
         date, precision = _weekday(m, published)
-        add(m.start(), m.end(), date, precision, True, weekday=WEEKDAYS[m.group("wd").lower()],
-            night_after=precision == "night")
+        _add(found, text, DateMention(m.start(), m.end(), date, precision, True, "",
+                                      weekday=WEEKDAYS[m.group("wd").lower()], night_after=precision == "night"))
     for m in _within(_MONTH_ONLY, text, wins["month"]) if month else ():
         mon = MONTHS[m.group("mon").lower()]
         if m.group("year"):
             year, inferred = int(m.group("year")), False
         else:
             year, inferred = _year_for(mon, 1, published)
-        add(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, absolute=True)
+        _add(found, text, DateMention(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, "", absolute=True))
     found.sort(key=lambda d: d.start)
     if len(found) > 1:
         found = _relative_to_named_day(text, found)
@@ -237,10 +227,26 @@ def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _within(rx: re.Pattern | Vocabulary, text: str, spans):
-    """Matches of ``rx`` inside the windows ``spans``."""
-    for a, b in spans:
-        yield from rx.finditer(text, a, b)
+def _within(rx: re.Pattern | Vocabulary, text: str, spans: list[tuple[int, int]]) -> list[re.Match]:
+    """Matches of ``rx`` inside the windows ``spans`` (a list: cheaper than a generator, compiled
+    or not, for the few matches of a sentence)."""
+    return [m for a, b in spans for m in rx.finditer(text, a, b)]
+
+
+def _add(found: list[DateMention], text: str, d: DateMention) -> None:
+    """Keep the date expression ``d`` unless it overlaps one found before (the rules run from the
+    most specific expression to the least). A ``kind`` left empty is read from the words before
+    it: "report" after a reporting verb ("said on Friday"), else "event"; a date that does not
+    resolve has precision "unknown"."""
+    for o in found:
+        if d.start < o.end and d.end > o.start:
+            return
+    if not d.kind:
+        before = text[max(0, d.start - 40):d.start]
+        d.kind = "report" if _REPORTING_GATE.search(before) and _REPORTING.search(before) else "event"
+    if not d.date:
+        d.precision = "unknown"
+    found.append(d)
 
 
 _INTO: Final = re.compile(r"\s*(?:into|to|on)\s+(?:the\s+)?(?:early\s+hours\s+of\s+)?$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 HERE: Final = Path(__file__).resolve().parent
 
@@ -277,10 +277,11 @@ class Lexicon:
     begin there are tried. The hits are then handed to the sentences they fall in.
     """
 
-    def __init__(self, vocabularies: dict):
+    def __init__(self, vocabularies: dict[str, Vocabulary]):
         self.names = list(vocabularies)
         self.vocabularies = vocabularies
-        table: dict[str, list] = {}
+        # typed entries let the compiled scan loop unpack them and index ``last`` natively
+        table: dict[str, list[tuple[int, str, Callable[[str, int], Any], dict[str, object]]]] = {}
         for name, vocab in vocabularies.items():
             if vocab.everywhere:
                 raise ValueError(f"vocabulary {name} has a pattern that may start anywhere")
@@ -302,7 +303,7 @@ class Lexicon:
         """Return, per vocabulary, its non-overlapping hits ``(start, end, value)`` in ``low``."""
         return self.scan_spans(low, [(0, len(low))])[0]
 
-    def scan_spans(self, low: str, spans) -> list[dict[str, list[tuple[int, int, object]]]]:
+    def scan_spans(self, low: str, spans: list[tuple[int, int]]) -> list[dict[str, list[tuple[int, int, object]]]]:
         """Scan ``low`` once and hand each hit to the span ``(start, end)`` it falls in.
 
         Why in one loop: a report's hits are wanted per sentence; sorting them into sentences
@@ -333,7 +334,8 @@ class Lexicon:
                     continue
                 m = match(low, i)
                 if m:
-                    end = last[k] = m.end()
+                    end: int = m.end()
+                    last[k] = end
                     if start <= i and end <= stop:
                         hits = share[name]
                         if not hits:
