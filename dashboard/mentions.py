@@ -48,7 +48,7 @@ def _openers(text: str, starts: list[int], words: list[str], leads: frozenset[st
     return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class _Words:
     """The words of one text as the scanner reads them (see :func:`dashboard.names.folded_words`)."""
 
@@ -59,6 +59,10 @@ class _Words:
     ends: list[int]
     #: How many words from each on may form one name; 0: not yet known.
     run: list[int]
+
+    def __init__(self, text: str, words: list[str], gaps: list[str], starts: list[int], ends: list[int],
+                 run: list[int]) -> None:
+        self.text, self.words, self.gaps, self.starts, self.ends, self.run = text, words, gaps, starts, ends, run
 
     def joined(self, k: int) -> bool:
         """Whether words ``k`` and ``k + 1`` may belong to one name."""
