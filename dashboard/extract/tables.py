@@ -323,13 +323,17 @@ class Lexicon:
         start = stop = -1  # before the first span: no hit is kept
         next_start = spans[0][0] if spans else len(low) + 1
         # one space in front so that a word at the very start has its trigger too; a trigger's
-        # offset in the padded text is then its word's offset in ``low``
-        for t in self.trigger.finditer(" " + low):
-            i = t.start()
+        # offset in the padded text is then its word's offset in ``low``. ``split`` gives the text
+        # between the triggers and each trigger's prefix (its group) without a match object per
+        # trigger; a trigger takes one character, so its offset is the length of what comes before.
+        parts: list[str] = self.trigger.split(" " + low)
+        i = -1
+        for n in range(1, len(parts), 2):
+            i += len(parts[n - 1]) + 1
             while i >= next_start:
                 span += 1
                 share, (start, stop), next_start = out[span], spans[span], next(ahead)[0]
-            for k, name, match, values in table[t[1]]:
+            for k, name, match, values in table[parts[n]]:
                 if i < last[k]:
                     continue
                 m = match(low, i)
