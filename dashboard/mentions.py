@@ -286,12 +286,11 @@ class MentionScanner:
             if not (sea_article or linked_city) or not ws.joined(f - 1):
                 continue
             if sea_article:
-                matches[n] = replace(match, first=f - 1)
+                match.first = f - 1  # (in place, here and below: the matches are this scan's own)
             else:
                 found = vocab.facility_ending_at(words[floor:f - 1], f - 1 - floor)
                 if found is None:
                     continue
                 start = f - 1 - found[1]
                 if all(ws.joined(k) for k in range(start, f - 1)):
-                    matches[n] = replace(match, first=start,
-                                         place=self.gaz.facility(place, found[0]))
+                    match.first, match.place = start, self.gaz.facility(place, found[0])

@@ -89,6 +89,12 @@ class DateMention:
         self.weekday, self.night_after, self.absolute, self.relative_days = (
             weekday, night_after, absolute, relative_days)
 
+    def as_report_date(self) -> DateMention:
+        """A copy that dates the report, not the attack (a dateline's date); cheaper than
+        ``dataclasses.replace``, which looks up the fields on every call."""
+        return DateMention(self.start, self.end, self.date, self.precision, self.inferred, "report", self.weekday,
+                           self.night_after, self.absolute, self.relative_days)
+
 
 def _year_for(month: int, day: int, published: dt.date | None) -> tuple[int | None, bool]:
     """Pick the year of a day-and-month: the publication year, or the one before if it would

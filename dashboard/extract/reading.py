@@ -8,7 +8,7 @@ gaps from the paragraph and the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 try:  # the native build (dashboard/native.py) needs it; the Python source runs without it
@@ -85,7 +85,7 @@ _SIDE_WORDS: Final = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-m
 
 
 @mypyc_attr(native_class=False)
-@dataclass
+@dataclass(init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Reading:
     """What one sentence says by itself (offsets of counts and places relative to it)."""
 
@@ -100,6 +100,13 @@ class Reading:
     strike: bool
     background_cue: str | None
     preliminary: bool
+
+    def __init__(self, sentence: Sentence, dates: list[DateMention], date: DateMention | None,
+                 claimant: Claimant | None, places: list[PlaceRef], weapons: list[Weapon], counts: list[Count],
+                 casualties: list[Count], strike: bool, background_cue: str | None, preliminary: bool) -> None:
+        self.sentence, self.dates, self.date, self.claimant, self.places = sentence, dates, date, claimant, places
+        self.weapons, self.counts, self.casualties, self.strike = weapons, counts, casualties, strike
+        self.background_cue, self.preliminary = background_cue, preliminary
 
     @cached_property
     def aerial_weapons(self) -> list[Weapon]:
@@ -190,7 +197,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     cue = background.cue(low, hits["cues"])
     dates = find_dates(text, published, hits["dates"])
     if head and dates:  # the dateline's date is the report's
-        dates = [replace(d, kind="report") if d.start < head else d for d in dates]
+        dates = [d.as_report_date() if d.start < head else d for d in dates]
     weapons = find_weapons(text, hits["weapons"])
     # numbers count something only next to a weapon, a figure verb or a casualty word
     # a background sentence gives no figures: what it says of places, weapons and speakers is
