@@ -216,10 +216,10 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
 _REACH: Final = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
 
 
-def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
+def _windows(size: int, word_hits: list[tuple[int, int, str]]) -> dict[str, list[tuple[int, int]]]:
     """Merged ``(start, end)`` windows around the date words of a sentence of ``size``
     characters, by kind (the value of each :data:`DATE_WORDS` hit; "night" opens both a
-    named night and a relative date)."""
+    named night and a relative date). Typed, so that the compiled loop does its sums natively."""
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in _REACH}
     for s, e, kind in word_hits:
         for k in ("other", "night") if kind == "night" else (kind,):
