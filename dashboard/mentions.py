@@ -48,7 +48,7 @@ def _openers(text: str, starts: list[int], words: list[str], leads: frozenset[st
     return out
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class _Words:
     """The words of one text as the scanner reads them (see :func:`dashboard.names.folded_words`)."""
 
@@ -60,6 +60,10 @@ class _Words:
     #: How many words from each on may form one name; 0: not yet known.
     run: list[int]
 
+    def __init__(self, text: str, words: list[str], gaps: list[str], starts: list[int], ends: list[int],
+                 run: list[int]) -> None:
+        self.text, self.words, self.gaps, self.starts, self.ends, self.run = text, words, gaps, starts, ends, run
+
     def joined(self, k: int) -> bool:
         """Whether words ``k`` and ``k + 1`` may belong to one name."""
         return joinable(self.gaps[k + 1], self.words[k])
@@ -68,7 +72,7 @@ class _Words:
         return self.text[self.starts[k]].isupper()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class _Match:
     """A mention under construction: a token range and what it names."""
 
@@ -77,6 +81,11 @@ class _Match:
     place: Place | None
     plural_region: bool = False
     district: bool = False  # a city district: placed by the city named with it, else unknown
+
+    def __init__(self, first: int, stop: int, place: Place | None, plural_region: bool = False,
+                 district: bool = False) -> None:
+        self.first, self.stop, self.place = first, stop, place
+        self.plural_region, self.district = plural_region, district
 
 
 class MentionScanner:
@@ -277,12 +286,11 @@ class MentionScanner:
             if not (sea_article or linked_city) or not ws.joined(f - 1):
                 continue
             if sea_article:
-                matches[n] = replace(match, first=f - 1)
+                match.first = f - 1  # (in place, here and below: the matches are this scan's own)
             else:
                 found = vocab.facility_ending_at(words[floor:f - 1], f - 1 - floor)
                 if found is None:
                     continue
                 start = f - 1 - found[1]
                 if all(ws.joined(k) for k in range(start, f - 1)):
-                    matches[n] = replace(match, first=start,
-                                         place=self.gaz.facility(place, found[0]))
+                    match.first, match.place = start, self.gaz.facility(place, found[0])

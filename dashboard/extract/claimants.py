@@ -46,7 +46,7 @@ _ACCORDING: Final = re.compile(
 _NOT_NAMES: Final = re.compile(r"^(?:The|A|An|In|On|At|Air|Russian|Ukrainian|Russia|Ukraine)\b")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Claimant:
     """Who claims: display words, side ("UA"/"RU"/None), whether it speaks for the nation."""
 
@@ -54,6 +54,9 @@ class Claimant:
     side: str | None
     national: bool
     start: int
+
+    def __init__(self, name: str, side: str | None, national: bool, start: int) -> None:
+        self.name, self.side, self.national, self.start = name, side, national, start
 
 
 def find_claimant(text: str, org_hits=None, title_hits=None, speech_hits=None) -> Claimant | None:

@@ -84,7 +84,8 @@ def claims_in_context(readings, flags, published, gazetteer, subject=None) -> li
                 # day of the attack the report is about
                 date = next((d for d in (para_date, subject) if d is not None and d.kind == "event"), date)
             launches = [p for p in r.places if p.role == "launch"]
-            ctx.update(claimant=claimant, weapon=weapon, date=date, launch=launches[0] if launches else None)
+            ctx["claimant"], ctx["weapon"], ctx["date"] = claimant, weapon, date
+            ctx["launch"] = launches[0] if launches else None
             if r.counts:
                 link_counts(r, ctx["history"])
             new = sentence_claims(r, ctx)

@@ -61,7 +61,7 @@ _REPORTING_GATE: Final = re.compile(
 _WEEKDAY_BEFORE: Final = re.compile(rf"\b{_WD}(?:\s+\w+)?,?\s*$", re.I)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class DateMention:
     """A date expression: its span, the resolved ISO date (or None), precision and provenance.
 
@@ -80,6 +80,20 @@ class DateMention:
     night_after: bool = False
     absolute: bool = False  # written as a calendar date ("5 December", "the night of 9-10 May")
     relative_days: int | None = None  # "overnight", "yesterday": days before the reference day
+
+    def __init__(self, start: int, end: int, date: str | None, precision: str, inferred: bool, kind: str,
+                 weekday: int | None = None, night_after: bool = False, absolute: bool = False,
+                 relative_days: int | None = None) -> None:
+        self.start, self.end, self.date, self.precision, self.inferred, self.kind = (
+            start, end, date, precision, inferred, kind)
+        self.weekday, self.night_after, self.absolute, self.relative_days = (
+            weekday, night_after, absolute, relative_days)
+
+    def as_report_date(self) -> DateMention:
+        """A copy that dates the report, not the attack (a dateline's date); cheaper than
+        ``dataclasses.replace``, which looks up the fields on every call."""
+        return DateMention(self.start, self.end, self.date, self.precision, self.inferred, "report", self.weekday,
+                           self.night_after, self.absolute, self.relative_days)
 
 
 def _year_for(month: int, day: int, published: dt.date | None) -> tuple[int | None, bool]:
@@ -144,7 +158,6 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
     ['2024-05-14']
     """
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
     if word_hits is not None and not word_hits:
         return found
     text = lower_same_length(text)
@@ -153,24 +166,14 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         if not word_hits:
             return found
 
-    def add(s, e, date, precision, inferred, kind=None, weekday=None, night_after=False, absolute=False,
-            relative_days=None):
-        if any(s < b and e > a for a, b in taken):
-            return
-        if kind is None:
-            before = text[max(0, s - 40):s]
-            kind = "report" if _REPORTING_GATE.search(before) and _REPORTING.search(before) else "event"
-        taken.append((s, e))
-        found.append(DateMention(s, e, date, precision if date else "unknown", inferred, kind,
-                                 weekday, night_after, absolute, relative_days))
-
     wins = _windows(len(text), word_hits)
     month = wins["month"]
     for m in _within(_NIGHT, text, wins["night"]) if month and wins["night"] else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d2") or m.group("d4"))
         year, inferred = (int(m.group("year")), False) if m.group("year") else _year_for(mon, day, published)
-        add(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event", absolute=True)
+        _add(found, text, DateMention(m.start(), m.end(), _iso(year, mon, day), "night", inferred, "event",
+                                      absolute=True))
     for m in _within(_ABSOLUTE, text, wins["month"]) if month else ():
         mon = MONTHS[(m.group("mon") or m.group("mon2")).lower()]
         day = int(m.group("d1") or m.group("d2"))
@@ -179,22 +182,23 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
         wd = _WEEKDAY_BEFORE.search(text[max(0, s - 24):s])
         if wd:  # "On Tuesday evening, October 8": one expression
             s -= len(text[max(0, s - 24):s]) - wd.start()
-        add(s, m.end(), _iso(year, mon, day), "day", inferred, absolute=True)
+        _add(found, text, DateMention(s, m.end(), _iso(year, mon, day), "day", inferred, "", absolute=True))
     for m in _within(RELATIVE_DATES, text, wins["other"]):
         days, precision, kind = RELATIVE_DATES.value(m)
         date = (published - dt.timedelta(days=days)).isoformat() if published else None
-        add(m.start(), m.end(), date, precision, True, None if kind == "event" else kind, relative_days=days)
+        _add(found, text, DateMention(m.start(), m.end(), date, precision, True, "" if kind == "event" else kind,
+                                      relative_days=days))
     for m in _within(_WEEKDAY, text, wins["weekday"]):
         date, precision = _weekday(m, published)
-        add(m.start(), m.end(), date, precision, True, weekday=WEEKDAYS[m.group("wd").lower()],
-            night_after=precision == "night")
+        _add(found, text, DateMention(m.start(), m.end(), date, precision, True, "",
+                                      weekday=WEEKDAYS[m.group("wd").lower()], night_after=precision == "night"))
     for m in _within(_MONTH_ONLY, text, wins["month"]) if month else ():
         mon = MONTHS[m.group("mon").lower()]
         if m.group("year"):
             year, inferred = int(m.group("year")), False
         else:
             year, inferred = _year_for(mon, 1, published)
-        add(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, absolute=True)
+        _add(found, text, DateMention(m.start(), m.end(), _iso(year, mon, 1), "month", inferred, "", absolute=True))
     found.sort(key=lambda d: d.start)
     if len(found) > 1:
         found = _relative_to_named_day(text, found)
@@ -212,10 +216,10 @@ def find_dates(text: str, published: dt.date | None, word_hits=None) -> list[Dat
 _REACH: Final = {"night": (0, 64), "month": (16, 24), "weekday": (24, 30), "other": (30, 24)}
 
 
-def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
+def _windows(size: int, word_hits: list[tuple[int, int, str]]) -> dict[str, list[tuple[int, int]]]:
     """Merged ``(start, end)`` windows around the date words of a sentence of ``size``
     characters, by kind (the value of each :data:`DATE_WORDS` hit; "night" opens both a
-    named night and a relative date)."""
+    named night and a relative date). Typed, so that the compiled loop does its sums natively."""
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in _REACH}
     for s, e, kind in word_hits:
         for k in ("other", "night") if kind == "night" else (kind,):
@@ -229,10 +233,26 @@ def _windows(size: int, word_hits) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _within(rx: re.Pattern | Vocabulary, text: str, spans):
-    """Matches of ``rx`` inside the windows ``spans``."""
-    for a, b in spans:
-        yield from rx.finditer(text, a, b)
+def _within(rx: re.Pattern | Vocabulary, text: str, spans: list[tuple[int, int]]) -> list[re.Match]:
+    """Matches of ``rx`` inside the windows ``spans`` (a list: cheaper than a generator, compiled
+    or not, for the few matches of a sentence)."""
+    return [m for a, b in spans for m in rx.finditer(text, a, b)]
+
+
+def _add(found: list[DateMention], text: str, d: DateMention) -> None:
+    """Keep the date expression ``d`` unless it overlaps one found before (the rules run from the
+    most specific expression to the least). A ``kind`` left empty is read from the words before
+    it: "report" after a reporting verb ("said on Friday"), else "event"; a date that does not
+    resolve has precision "unknown"."""
+    for o in found:
+        if d.start < o.end and d.end > o.start:
+            return
+    if not d.kind:
+        before = text[max(0, d.start - 40):d.start]
+        d.kind = "report" if _REPORTING_GATE.search(before) and _REPORTING.search(before) else "event"
+    if not d.date:
+        d.precision = "unknown"
+    found.append(d)
 
 
 _INTO: Final = re.compile(r"\s*(?:into|to|on)\s+(?:the\s+)?(?:early\s+hours\s+of\s+)?$")

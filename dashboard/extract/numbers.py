@@ -83,7 +83,7 @@ _ONE_OF: Final = re.compile(r"\s+(?:of|another|by one|after)\b", re.I)
 _BOTH_OF: Final = re.compile(r"\s+(?:of\s+)?(?:the\s+)?\w")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Number:
     """A number found in a sentence.
 
@@ -97,6 +97,9 @@ class Number:
     kind: str
     at_least: bool
     lead: int
+
+    def __init__(self, start: int, end: int, value: int, kind: str, at_least: bool, lead: int) -> None:
+        self.start, self.end, self.value, self.kind, self.at_least, self.lead = start, end, value, kind, at_least, lead
 
 
 def word_value(words: str) -> int | None:

@@ -55,7 +55,7 @@ _FACILITY_TAIL: Final = re.compile(
     r"[-\s]\d*\s*(?:air ?base|airfield|airport|refinery|oil refinery|port|depot|plant)$", re.I)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class PlaceRef:
     """A place named in a sentence (offsets relative to the sentence) with its role."""
 
@@ -64,6 +64,9 @@ class PlaceRef:
     text: str
     place: Any  # gazetteer.Place or None
     role: str
+
+    def __init__(self, start: int, end: int, text: str, place: Any, role: str) -> None:
+        self.start, self.end, self.text, self.place, self.role = start, end, text, place, role
 
     @property
     def country_level(self) -> bool:

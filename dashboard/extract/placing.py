@@ -46,6 +46,12 @@ _ATTACK_ANAPHOR: Final = re.compile(
 #: "across the country", "nationwide": the whole country.
 _COUNTRY_ANAPHOR: Final = re.compile(r"\b(?:across|throughout|around|all\s+over)\s+the\s+country\b|\bnationwide\b|"
                                      r"\bin\s+the\s+country\b|\b(?:across|throughout)\s+(?:ukraine|russia)\b")
+#: What every match of the three anaphors above holds: substring tests first, cheaper than a
+#: regex that opens with ``\b`` and is tried at every character of the sentence.
+_ANAPHOR_WORDS: Final = ("region", "city", "town", "oblast", "province", "capital", "area", "village", "district",
+                         "settlement")
+_ATTACK_ANAPHOR_WORDS: Final = ("attack", "strike", "raid", "barrage", "assault", "salvo")
+_COUNTRY_ANAPHOR_WORDS: Final = ("country", "nationwide", "across", "throughout")
 #: "over six regions", "across several regions": a total over many regions.
 _MANY_REGIONS: Final = re.compile(r"\b(?:over|across|in|within)\s+(?:\w+\s+){0,2}?(?:\d+|two|three|four|five|six|seven|"
                                   r"eight|nine|ten|eleven|twelve|several|multiple|many|various|\w+teen)\s+"
@@ -171,11 +177,12 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
     offices = [p for p in r.places if p.role == "office"]
     if count is not None and count.refers_to is not None and count.refers_to.get("ref") is not None:
         return count.refers_to["ref"]  # "87 of the missiles", "six of them"
-    if count is None and _COUNTRY_ANAPHOR.search(low):
+    if count is None and any(w in low for w in _COUNTRY_ANAPHOR_WORDS) and _COUNTRY_ANAPHOR.search(low):
         here = report_place(ctx)
         code = (cl.side if cl and cl.side else None) or (here.place.country if here and here.place else None)
         return country_ref(code, gaz) or here
-    anaphor = _ANAPHOR.search(low)  # "the region", "his city", "the capital": one search for both rules
+    # "the region", "his city", "the capital": one search for both rules
+    anaphor = _ANAPHOR.search(low) if any(w in low for w in _ANAPHOR_WORDS) else None
     capital = _CAPITAL.search(low) if anaphor else None
     if capital:  # "fired at the capital": Kyiv in a Ukrainian story, Moscow in a Russian one
         here = next((p for p in (ctx["para_place"], ctx["last_place"], report_place(ctx)) if is_fallback(p)), None)
@@ -193,7 +200,8 @@ def fallback_place(r: Reading, ctx, count: Count | None = None) -> PlaceRef | No
                 return near
     if count is not None and count.partial and is_fallback(ctx.get("last_ref")):
         return ctx["last_ref"]  # "Three more were suppressed", "another 208 drones"
-    if (ctx["para_place"] or ctx["doc_place"]) is not None and _ATTACK_ANAPHOR.search(low):
+    if (ctx["para_place"] or ctx["doc_place"]) is not None and any(w in low for w in _ATTACK_ANAPHOR_WORDS) \
+            and _ATTACK_ANAPHOR.search(low):
         return ctx["para_place"] or ctx["doc_place"]
     if count is not None and cl is not None and cl.national and cl.side:
         return country_ref(cl.side, gaz)

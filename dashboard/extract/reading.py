@@ -8,7 +8,7 @@ gaps from the paragraph and the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 try:  # the native build (dashboard/native.py) needs it; the Python source runs without it
@@ -54,7 +54,8 @@ STRIKES: Final = Vocabulary([(r[0], True) for r in rows("strike_cues.tsv")], bef
 #: Any word that may count casualties: sentences without one skip the casualty rules.
 CASUALTY_WORDS: Final = Vocabulary([(r[0], True) for r in rows("casualty_words.tsv")], before=r"\b", after="")
 PRELIMINARY_RE: Final = re.compile(r"\b(?:preliminar\w*|previously|initially|earlier\s+reports?)\b")  # lower-cased
-_PRELIMINARY_GATE: Final = re.compile(r"prelim|previous|initial|earlier")
+#: What every match of PRELIMINARY_RE contains: substring tests first (cheaper than a regex scan).
+_PRELIMINARY_WORDS: Final = ("prelim", "previous", "initial", "earlier")
 _CLAUSE: Final = re.compile(r";|,\s+(?:while|whereas|but)\b|\swhile\s|\.\s")  # on lower-cased text
 #: The attacking side named as the subject of an attack verb ("Russia launched", "the SBU
 #: carried out", "Russian forces overnight pummeled") or as its agent ("launched by Russia").
@@ -74,9 +75,11 @@ _UA_ACTOR: Final = re.compile(
 #: Gates on the lower-cased sentence (no IGNORECASE: it lower-cases every character it tries).
 _RU_GATE: Final = re.compile(r"\b(?:russia|the\s+russians|occupiers|invaders|moscow|launched|fired|sent|deployed|used)")
 _UA_GATE: Final = re.compile(r"\b(?:ukrain|the\s+sbu|sbu|kyiv|kiev|the\s+kiev|launched|fired|sent|deployed|used)")
-_ACTOR_GATE: Final = re.compile(r"russia|ukrain|kyiv|kiev|moscow|sbu|occupiers|invaders")
-_ATTACK_GATE: Final = re.compile(r"launch|attack|fire|struck|strike|hit|use[ds]|target|pummel|sen[dt]|deploy|bombard|"
-                                 r"shell|carried")
+#: A side's name and an attack verb: every match of ``_RU_ACTOR`` or ``_UA_ACTOR`` holds one of
+#: each. Substring tests on the lower-cased sentence, cheaper than a regex scan (compiled or not).
+_ACTOR_WORDS: Final = ("russia", "ukrain", "kyiv", "kiev", "moscow", "sbu", "occupiers", "invaders")
+_ATTACK_WORDS: Final = ("launch", "attack", "fire", "struck", "strike", "hit", "used", "uses", "target", "pummel",
+                        "send", "sent", "deploy", "bombard", "shell", "carried")
 _DEFENDER: Final = re.compile(
     r"\b(?:(?P<ua>Ukrainian|Ukraine(?:'s|’s))|(?P<ru>Russian|Russia(?:'s|’s)))\s+(?:air\s+defen[cs]es?|"
     r"air\s+force|anti-aircraft|air\s+defen[cs]e\s+(?:forces|units|systems))\b", re.I)
@@ -85,7 +88,7 @@ _SIDE_WORDS: Final = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-m
 
 
 @mypyc_attr(native_class=False)
-@dataclass
+@dataclass(init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Reading:
     """What one sentence says by itself (offsets of counts and places relative to it)."""
 
@@ -101,6 +104,13 @@ class Reading:
     background_cue: str | None
     preliminary: bool
 
+    def __init__(self, sentence: Sentence, dates: list[DateMention], date: DateMention | None,
+                 claimant: Claimant | None, places: list[PlaceRef], weapons: list[Weapon], counts: list[Count],
+                 casualties: list[Count], strike: bool, background_cue: str | None, preliminary: bool) -> None:
+        self.sentence, self.dates, self.date, self.claimant, self.places = sentence, dates, date, claimant, places
+        self.weapons, self.counts, self.casualties, self.strike = weapons, counts, casualties, strike
+        self.background_cue, self.preliminary = background_cue, preliminary
+
     @cached_property
     def aerial_weapons(self) -> list[Weapon]:
         """Weapon phrases that name an aerial weapon (not shelling, not bare "targets")."""
@@ -111,7 +121,7 @@ class Reading:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
         text = self.sentence.text
         low = lower_same_length(text)
-        if not _ACTOR_GATE.search(low) or not _ATTACK_GATE.search(low):
+        if not any(w in low for w in _ACTOR_WORDS) or not any(w in low for w in _ATTACK_WORDS):
             return None
         # each pattern opens with one of its gate's words: try it only there, leftmost first
         for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
@@ -190,7 +200,7 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
     cue = background.cue(low, hits["cues"])
     dates = find_dates(text, published, hits["dates"])
     if head and dates:  # the dateline's date is the report's
-        dates = [replace(d, kind="report") if d.start < head else d for d in dates]
+        dates = [d.as_report_date() if d.start < head else d for d in dates]
     weapons = find_weapons(text, hits["weapons"])
     # numbers count something only next to a weapon, a figure verb or a casualty word
     # a background sentence gives no figures: what it says of places, weapons and speakers is
@@ -226,8 +236,8 @@ def read_sentence(s: Sentence, mentions, published, context_cls: str | None, hit
         sentence=s, dates=dates, date=date, claimant=claimant, places=places,
         weapons=weapons, counts=counts, casualties=casualties,
         strike=strike, background_cue=cue,
-        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and _PRELIMINARY_GATE.search(
-            low) else False)
+        preliminary=bool(PRELIMINARY_RE.search(low)) if (counts or casualties) and any(
+            w in low for w in _PRELIMINARY_WORDS) else False)
 
 
 #: A strike word that tells of no strike on a place: a participle used as an adjective ("a

@@ -26,7 +26,7 @@ _LABEL: Final = re.compile(r"^\s*(?:[-•*]\s|[A-Z][A-Za-z ]{1,20}:\s)")
 _WORD_BEFORE_DOT: Final = re.compile(r"([A-Za-z]+)\.*\Z")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Sentence:
     """One sentence: its span in the report, its words, and the paragraph it belongs to."""
 
@@ -34,6 +34,9 @@ class Sentence:
     end: int
     text: str
     paragraph: int
+
+    def __init__(self, start: int, end: int, text: str, paragraph: int) -> None:
+        self.start, self.end, self.text, self.paragraph = start, end, text, paragraph
 
 
 def _lines(text: str, start: int, end: int):

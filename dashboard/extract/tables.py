@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 #: The package's folder, where the data tables are: found through the package, not ``__file__``,
 #: since this module may run compiled from build/native/ (see dashboard/native.py).
@@ -280,10 +280,11 @@ class Lexicon:
     begin there are tried. The hits are then handed to the sentences they fall in.
     """
 
-    def __init__(self, vocabularies: dict):
+    def __init__(self, vocabularies: dict[str, Vocabulary]):
         self.names = list(vocabularies)
         self.vocabularies = vocabularies
-        table: dict[str, list] = {}
+        # typed entries let the compiled scan loop unpack them and index ``last`` natively
+        table: dict[str, list[tuple[int, str, Callable[[str, int], Any], dict[str, object]]]] = {}
         for name, vocab in vocabularies.items():
             if vocab.everywhere:
                 raise ValueError(f"vocabulary {name} has a pattern that may start anywhere")
@@ -305,7 +306,7 @@ class Lexicon:
         """Return, per vocabulary, its non-overlapping hits ``(start, end, value)`` in ``low``."""
         return self.scan_spans(low, [(0, len(low))])[0]
 
-    def scan_spans(self, low: str, spans) -> list[dict[str, list[tuple[int, int, object]]]]:
+    def scan_spans(self, low: str, spans: list[tuple[int, int]]) -> list[dict[str, list[tuple[int, int, object]]]]:
         """Scan ``low`` once and hand each hit to the span ``(start, end)`` it falls in.
 
         Why in one loop: a report's hits are wanted per sentence; sorting them into sentences
@@ -325,18 +326,23 @@ class Lexicon:
         start = stop = -1  # before the first span: no hit is kept
         next_start = spans[0][0] if spans else len(low) + 1
         # one space in front so that a word at the very start has its trigger too; a trigger's
-        # offset in the padded text is then its word's offset in ``low``
-        for t in self.trigger.finditer(" " + low):
-            i = t.start()
+        # offset in the padded text is then its word's offset in ``low``. ``split`` gives the text
+        # between the triggers and each trigger's prefix (its group) without a match object per
+        # trigger; a trigger takes one character, so its offset is the length of what comes before.
+        parts: list[str] = self.trigger.split(" " + low)
+        i = -1
+        for n in range(1, len(parts), 2):
+            i += len(parts[n - 1]) + 1
             while i >= next_start:
                 span += 1
                 share, (start, stop), next_start = out[span], spans[span], next(ahead)[0]
-            for k, name, match, values in table[t[1]]:
+            for k, name, match, values in table[parts[n]]:
                 if i < last[k]:
                     continue
                 m = match(low, i)
                 if m:
-                    end = last[k] = m.end()
+                    end: int = m.end()
+                    last[k] = end
                     if start <= i and end <= stop:
                         hits = share[name]
                         if not hits:

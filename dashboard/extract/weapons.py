@@ -44,7 +44,7 @@ _RANK: Final = {"unknown": 0, "missile": 1, "drone": 2, "glide_bomb": 2, "cruise
                 "ballistic_missile": 3, "shelling": 4}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Weapon:
     """A weapon mention: span, class (``events.WEAPON_CLASSES`` or ``"shelling"``), model, number."""
 
@@ -53,6 +53,9 @@ class Weapon:
     cls: str
     model: str | None
     plural: bool
+
+    def __init__(self, start: int, end: int, cls: str, model: str | None, plural: bool) -> None:
+        self.start, self.end, self.cls, self.model, self.plural = start, end, cls, model, plural
 
 
 def find_weapons(text: str, hits=None) -> list[Weapon]:
