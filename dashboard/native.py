@@ -27,7 +27,7 @@ STAMP = "stamp.json"
 #: The compiled modules: extraction (no ``__init__``, which only wires them) and the mention scanner.
 MODULES = tuple(f"dashboard.extract.{name}" for name in (
     "articles", "assemble", "background", "claimants", "context", "counts", "dates", "figures", "links",
-    "numbers", "people", "places", "placing", "reading", "sentences", "tables", "tolls", "weapons",
+    "numbers", "people", "places", "placing", "reading", "report", "sentences", "tables", "tolls", "weapons",
 )) + ("dashboard.mentions", "dashboard.names")
 #: mypyc's name for the modules built together, and the extension of the runtime they share.
 GROUP = "dashboard_native"
