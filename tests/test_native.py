@@ -118,3 +118,45 @@ def test_compiled_and_source_extract_the_same_events(seed):
     source, same = json.loads(_extract(ROOT / "seeds" / seed, compiled=False))
     assert compiled == sorted(native.MODULES) and source == []
     assert events and events == same
+
+
+def _written_out_inits():
+    """Classes whose ``__init__`` is written out for mypyc (``@dataclass(..., init=False)``)."""
+    import ast
+
+    for module in native.MODULES:
+        tree = ast.parse(native.source_path(module).read_text(encoding="utf-8"))
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            decorators = [ast.unparse(d) for d in cls.decorator_list]
+            if any(d.startswith("dataclass(") and "init=False" in d for d in decorators):
+                yield pytest.param(cls, id=f"{module}.{cls.name}")
+
+
+def _field_default(stmt) -> str | None:
+    """The default of a dataclass field as source text; None for a required field."""
+    import ast
+
+    value = stmt.value
+    if value is None:
+        return None
+    if isinstance(value, ast.Call) and ast.unparse(value.func) == "field":
+        kw = {k.arg: ast.unparse(k.value) for k in value.keywords}
+        return kw.get("default")
+    return ast.unparse(value)
+
+
+@pytest.mark.parametrize("cls", list(_written_out_inits()))
+def test_a_written_out_init_takes_the_fields_in_order_with_their_defaults(cls):
+    """The fields stay the one list: ``__init__`` may not drop, reorder or re-default one."""
+    import ast
+
+    fields = [s for s in cls.body if isinstance(s, ast.AnnAssign)
+              and "init=False" not in ast.unparse(s.value if s.value is not None else s.target)]
+    init = next(f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__")
+    args = init.args.args[1:]
+    defaults = [None] * (len(args) - len(init.args.defaults)) + [ast.unparse(d) for d in init.args.defaults]
+    assert [a.arg for a in args] == [ast.unparse(f.target) for f in fields]
+    assert defaults == [_field_default(f) for f in fields]
+    assigned = {ast.unparse(t) for node in ast.walk(init) if isinstance(node, ast.Assign) for t in node.targets}
+    for f in fields:
+        assert any(f"self.{ast.unparse(f.target)}" in a for a in assigned), ast.unparse(f.target)

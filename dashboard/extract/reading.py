@@ -8,30 +8,8 @@ gaps from the paragraph and the report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
-
-try:  # the native build (dashboard/native.py) needs it; the Python source runs without it
-    from mypy_extensions import mypyc_attr
-except ImportError:  # pragma: no cover - mypy_extensions comes with mypy
-    def mypyc_attr(*attrs: str, **kwattrs: object):  # type: ignore[misc]
-        return lambda cls: cls
-
-
-class cached_property:  # noqa: N801 - functools' version takes a lock on every read in 3.11
-    """A property computed once per instance (no lock: readings are not shared across threads)."""
-
-    def __init__(self, func):
-        self.func, self.name = func, ""
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
 
 from . import background
 from .claimants import Claimant, find_claimant
@@ -87,10 +65,14 @@ _SIDE_WORDS: Final = re.compile(r"\b(?P<ru>russian|russia's|russia’s|iranian-m
                                 r"ukraine's|ukraine’s)\b|\b(?P<enemy>enemy|hostile)\b")  # on lower-cased words
 
 
-@mypyc_attr(native_class=False)
 @dataclass(init=False)  # __init__ written out: mypyc compiles it, not the generated one
 class Reading:
-    """What one sentence says by itself (offsets of counts and places relative to it)."""
+    """What one sentence says by itself (offsets of counts and places relative to it).
+
+    ``actor``, ``defender`` and ``clauses`` are read on first use (most sentences never need
+    them) and kept in the private fields below: a compiled class has no ``__dict__`` for a
+    cached property.
+    """
 
     sentence: Sentence
     dates: list[DateMention]
@@ -103,6 +85,13 @@ class Reading:
     strike: bool
     background_cue: str | None
     preliminary: bool
+    #: Weapon phrases that name an aerial weapon (not shelling, not bare "targets").
+    aerial_weapons: list[Weapon] = field(init=False, repr=False, compare=False)
+    _actor: str | None = field(default=None, init=False, repr=False, compare=False)
+    _actor_read: bool = field(default=False, init=False, repr=False, compare=False)
+    _defender: str | None = field(default=None, init=False, repr=False, compare=False)
+    _defender_read: bool = field(default=False, init=False, repr=False, compare=False)
+    _clauses: list[tuple[int, int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __init__(self, sentence: Sentence, dates: list[DateMention], date: DateMention | None,
                  claimant: Claimant | None, places: list[PlaceRef], weapons: list[Weapon], counts: list[Count],
@@ -110,41 +99,51 @@ class Reading:
         self.sentence, self.dates, self.date, self.claimant, self.places = sentence, dates, date, claimant, places
         self.weapons, self.counts, self.casualties, self.strike = weapons, counts, casualties, strike
         self.background_cue, self.preliminary = background_cue, preliminary
+        self.aerial_weapons = [w for w in weapons if w.cls not in ("shelling", "unknown")]
+        self._actor, self._actor_read, self._defender, self._defender_read = None, False, None, False
+        self._clauses = None
 
-    @cached_property
-    def aerial_weapons(self) -> list[Weapon]:
-        """Weapon phrases that name an aerial weapon (not shelling, not bare "targets")."""
-        return [w for w in self.weapons if w.cls not in ("shelling", "unknown")]
-
-    @cached_property
+    @property
     def actor(self) -> str | None:
         """The side the sentence says attacked ("Russia launched ...", "the SBU carried out ...")."""
-        text = self.sentence.text
-        low = lower_same_length(text)
-        if not any(w in low for w in _ACTOR_WORDS) or not any(w in low for w in _ATTACK_WORDS):
-            return None
-        # each pattern opens with one of its gate's words: try it only there, leftmost first
-        for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
-            for g in gate.finditer(low):
-                if rx.match(text, g.start()):
-                    return "RU" if rx is _RU_ACTOR else "UA"
-        return None
+        if not self._actor_read:
+            self._actor, self._actor_read = _actor_of(self.sentence.text), True
+        return self._actor
 
-    @cached_property
+    @property
     def defender(self) -> str | None:
         """The side whose air defence the sentence names ("Ukrainian air defence destroyed ...")."""
-        m = _DEFENDER.search(self.sentence.text)
-        return None if m is None else "UA" if m.group("ua") else "RU"
+        if not self._defender_read:
+            m = _DEFENDER.search(self.sentence.text)
+            self._defender = None if m is None else "UA" if m.group("ua") else "RU"
+            self._defender_read = True
+        return self._defender
 
-    @cached_property
+    @property
     def clauses(self) -> list[tuple[int, int]]:
         """Spans of the sentence's clauses (split at ";", ", while", ", but")."""
-        text, out, pos = lower_same_length(self.sentence.text), [], 0
-        for m in _CLAUSE.finditer(text):
-            out.append((pos, m.start()))
-            pos = m.end()
-        out.append((pos, len(text)))
-        return out
+        if self._clauses is None:
+            text, pos = lower_same_length(self.sentence.text), 0
+            out: list[tuple[int, int]] = []
+            for m in _CLAUSE.finditer(text):
+                out.append((pos, m.start()))
+                pos = m.end()
+            out.append((pos, len(text)))
+            self._clauses = out
+        return self._clauses
+
+
+def _actor_of(text: str) -> str | None:
+    """The side a sentence names as the attacker (see :attr:`Reading.actor`)."""
+    low = lower_same_length(text)
+    if not any(w in low for w in _ACTOR_WORDS) or not any(w in low for w in _ATTACK_WORDS):
+        return None
+    # each pattern opens with one of its gate's words: try it only there, leftmost first
+    for rx, gate in ((_RU_ACTOR, _RU_GATE), (_UA_ACTOR, _UA_GATE)):
+        for g in gate.finditer(low):
+            if rx.match(text, g.start()):
+                return "RU" if rx is _RU_ACTOR else "UA"
+    return None
 
 
 def side_of(words: str) -> str | None:
