@@ -37,7 +37,7 @@ COLUMNS = (
 )
 
 DEFAULTS: dict[str, Any] = {c: None for c in COLUMNS}
-DEFAULTS.update(at_least=[], date_inferred=False, date_precision="unknown", weapon="unknown")
+DEFAULTS.update(date_inferred=False, date_precision="unknown", weapon="unknown")  # at_least: a new [] each
 _COLUMN_SET = frozenset(COLUMNS)
 
 
