@@ -7,7 +7,9 @@ numbers, weapons, claimants and dates. No text is taken from any corpus.
 Every run extracts reports it has not seen before (extractor caches cannot flatter it); the
 rate printed is the median over the runs. Below the target, the cProfile entries that take
 the time are printed too. ``calib_ms`` is `run.calibrate`'s fixed workload timed before and
-after the runs: the machine's speed, to compare rates measured on different machines.
+after the runs: the machine's speed, to compare rates measured on different machines. ``compiled``
+says whether the mypyc build of the extractor ran (``make native``; ``STRIKES_NATIVE=0`` runs the
+Python source).
 
 Usage::
 
@@ -143,6 +145,7 @@ def main(argv=None) -> int:
     ap.add_argument("--profile", action="store_true", help="print cProfile entries even above target")
     args = ap.parse_args(argv)
     from dashboard.gazetteer import default_gazetteer
+    from dashboard.native import MODULES, compiled_modules
 
     t = time.perf_counter()
     gazetteer = default_gazetteer()
@@ -161,6 +164,7 @@ def main(argv=None) -> int:
               "mean_report_bytes": int(np.mean([len(r.text.encode()) for b in batches for r in b])),
               "gazetteer_load_s": round(gazetteer_s, 2), "target": TARGET,
               "calib_ms": round(statistics.median(calib), 1),
+              "compiled": compiled_modules() == sorted(MODULES),  # mypyc build used (dashboard/native.py)
               "date": dt.date.today().isoformat()}
     print(json.dumps(result) if args.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
     if (result["reports_per_s"] < TARGET or args.profile) and not args.json:
