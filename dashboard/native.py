@@ -32,6 +32,8 @@ MODULES = tuple(f"dashboard.extract.{name}" for name in (
 #: mypyc's name for the modules built together, and the extension of the runtime they share.
 GROUP = "dashboard_native"
 RUNTIME = GROUP + "__mypyc"
+#: Reasons of :func:`check_build` that need no warning: nothing built, or a failure the build reported.
+NO_BUILD, FAILED = "no build", "the last build failed: "
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +62,11 @@ def check_build(build_dir: Path = BUILD_DIR, root: Path = PACKAGE_ROOT) -> tuple
     try:
         stamp = json.loads((build_dir / STAMP).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}, "no build"
+        return {}, NO_BUILD
     except (OSError, ValueError) as exc:
         return {}, f"unreadable stamp ({exc})"
     if not stamp.get("built"):
-        return {}, "the last build failed: " + str(stamp.get("error", "unknown error"))
+        return {}, FAILED + str(stamp.get("error", "unknown error"))
     if stamp.get("cache_tag") != sys.implementation.cache_tag:
         return {}, f"built for another Python ({stamp.get('cache_tag')})"
     files: dict[str, Path] = {}
@@ -110,7 +112,7 @@ def install(build_dir: Path = BUILD_DIR, root: Path = PACKAGE_ROOT) -> str | Non
         return None
     files, reason = check_build(build_dir, root)
     if reason is not None:
-        if reason != "no build" and (build_dir / STAMP).exists() and "build failed" not in reason:
+        if reason != NO_BUILD and not reason.startswith(FAILED):
             log.warning("the compiled extractor in %s is not used: %s; running the Python source "
                         "(`make native` rebuilds it)", build_dir, reason)
         return reason

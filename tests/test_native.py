@@ -80,16 +80,12 @@ def test_the_environment_can_turn_the_build_off(tmp_path, monkeypatch):
     assert native.install(_fake_build(tmp_path)) == "turned off by STRIKES_NATIVE=0"
 
 
-def _built() -> bool:
-    return native.check_build()[1] is None
-
-
 def _need_build():
     """Under CI the build must exist (make test builds it); elsewhere a missing one skips."""
     if os.environ.get("STRIKES_NATIVE") == "0":
         pytest.skip("the compiled extractor is turned off (STRIKES_NATIVE=0)")
-    if not _built():
-        reason = native.check_build()[1]
+    reason = native.check_build()[1]
+    if reason is not None:
         if IN_CI:
             pytest.fail(f"the compiled extractor is not usable under CI: {reason}")
         pytest.skip(f"no usable compiled extractor ({reason}): `make native` builds it")

@@ -44,7 +44,6 @@ _REPORTING: Final = re.compile(
     r"published|posted)\s+(?:[\w’'-]+\s+){0,3}?(?:on\s+|early\s+|late\s+|this\s+)?$")  # lower-cased
 
 
-MONTH_AND_WEEKDAY_WORDS: Final = set(MONTHS) | set(WEEKDAYS)
 #: Words without which a sentence gives no date (a quick test that skips most sentences); the
 #: value of each is the kind of expression it may open (see :data:`_REACH`).
 DATE_WORDS: Final = Vocabulary(

@@ -60,9 +60,6 @@ _CLOCK_WORDS: Final = frozenset(("at", "of", "by", "since", "until", "before", "
 #: All of the above in one regex, matched on the lower-cased sentence (no IGNORECASE: it lower-cases
 #: every character it tries).
 _AFTER_ANY: Final = re.compile("|".join(f"(?P<k{i}>{rx.pattern[1:]})" for i, (rx, _) in enumerate(_AFTER_KINDS)))
-_FUNCTION_WORDS: Final = frozenset(
-    "The A An Of In On At By Another All Some Only About Over Nearly Almost Around Up Further "
-    "Total And But While Including Among After Before With Since From".split())
 #: "more than 20" (at least) and "up to 20" (a plain number) in one pass, on lower-cased text.
 BOUND: Final = re.compile(
     r"\b(?:(?P<at_least>more than|over|at least|no fewer than|no less than|not less than|upwards of|"

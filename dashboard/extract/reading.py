@@ -87,11 +87,11 @@ class Reading:
     preliminary: bool
     #: Weapon phrases that name an aerial weapon (not shelling, not bare "targets").
     aerial_weapons: list[Weapon] = field(init=False, repr=False, compare=False)
-    _actor: str | None = field(default=None, init=False, repr=False, compare=False)
-    _actor_read: bool = field(default=False, init=False, repr=False, compare=False)
-    _defender: str | None = field(default=None, init=False, repr=False, compare=False)
-    _defender_read: bool = field(default=False, init=False, repr=False, compare=False)
-    _clauses: list[tuple[int, int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _actor: str | None = field(init=False, repr=False, compare=False)
+    _actor_read: bool = field(init=False, repr=False, compare=False)
+    _defender: str | None = field(init=False, repr=False, compare=False)
+    _defender_read: bool = field(init=False, repr=False, compare=False)
+    _clauses: list[tuple[int, int]] | None = field(init=False, repr=False, compare=False)
 
     def __init__(self, sentence: Sentence, dates: list[DateMention], date: DateMention | None,
                  claimant: Claimant | None, places: list[PlaceRef], weapons: list[Weapon], counts: list[Count],
